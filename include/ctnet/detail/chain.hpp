@@ -1,0 +1,186 @@
+// ctnet::detail::Chain: a sequence of bound layers that is itself a bound layer.
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+#include <boost/hana/at.hpp>
+#include <boost/hana/fold_left.hpp>
+#include <boost/hana/fold_right.hpp>
+#include <boost/hana/for_each.hpp>
+#include <boost/hana/integral_constant.hpp>
+#include <boost/hana/range.hpp>
+#include <boost/hana/tuple.hpp>
+#include <boost/hana/type.hpp>
+
+#include <ctnet/detail/pack.hpp>
+#include <ctnet/layer.hpp>
+#include <ctnet/matrix.hpp>
+
+namespace ctnet::detail {
+
+namespace hana = boost::hana;
+
+/// Layers L0 ... Ln-1 applied in order. Boost.Hana holds the bound layer types and folds over
+/// them: forward is a left fold, backward a right fold (the chain rule, last layer first).
+///
+/// Boundary k is the value between layer k-1 and layer k. The chain keeps boundary k (0 < k < n)
+/// only if layer k reads its input or layer k-1 reads its output in backward; boundary 0 (the
+/// chain's input) and boundary n (its output) belong to whoever holds the chain.
+template <class... Ls>
+struct Chain {
+    static_assert(sizeof...(Ls) > 0);
+    static constexpr std::size_t layer_count = sizeof...(Ls);
+    static constexpr auto layers = hana::tuple_t<Ls...>;
+    template <std::size_t K>
+    using layer = typename decltype(+hana::at_c<K>(layers))::type;
+
+    using scalar = typename layer<0>::scalar;
+    using T = scalar;
+    static constexpr std::size_t in_size = layer<0>::in_size;
+    static constexpr std::size_t out_size = layer<layer_count - 1>::out_size;
+
+    using Parameters = Pack<typename Ls::Parameters...>;
+    static constexpr std::size_t parameter_count = (std::size_t{0} + ... + Ls::parameter_count);
+
+    static constexpr bool backward_needs_input = layer<0>::backward_needs_input;
+    static constexpr bool backward_needs_output = layer<layer_count - 1>::backward_needs_output;
+
+    /// True if boundary K (0 < K < n) is kept for the backward pass.
+    template <std::size_t K>
+    static constexpr bool keeps_boundary() noexcept {
+        if constexpr (K == 0 || K >= layer_count) {
+            return false;  // the chain's own input and output are kept by its owner
+        } else {
+            return layer<K>::backward_needs_input || layer<K - 1>::backward_needs_output;
+        }
+    }
+
+    template <std::size_t B, std::size_t K>
+    using BoundarySlot = std::conditional_t<keeps_boundary<K>(), Matrix<T, B, layer<K>::in_size>, NotStored>;
+
+    template <std::size_t B, std::size_t... K>
+    static auto boundary_pack(std::index_sequence<K...>) -> Pack<BoundarySlot<B, K + 1>...>;
+
+    /// What a training-mode forward pass keeps for backward: the inner boundaries that are read,
+    /// and each layer's own cache.
+    template <std::size_t B>
+    struct Cache {
+        using Boundaries = decltype(boundary_pack<B>(std::make_index_sequence<layer_count - 1>{}));
+        [[no_unique_address]] Boundaries boundaries;
+        [[no_unique_address]] Pack<typename Ls::template Cache<B>...> layer_caches;
+    };
+
+    static constexpr auto indices = hana::make_range(hana::size_c<0>, hana::size_c<layer_count>);
+
+    /// Inference: y = Ln-1(... L0(x)).
+    template <std::size_t B>
+    [[nodiscard]] static constexpr Matrix<T, B, out_size> forward(const Parameters& p,
+                                                                  const Matrix<T, B, in_size>& x) noexcept {
+        return hana::fold_left(indices, x, [&p](const auto& xk, auto k) noexcept {
+            constexpr std::size_t K = decltype(k)::value;
+            return layer<K>::forward(p.template get<K>(), xk);
+        });
+    }
+
+    /// Training-mode forward: as inference, and fills `cache` with what backward reads.
+    template <std::size_t B>
+    [[nodiscard]] static constexpr Matrix<T, B, out_size> forward(const Parameters& p, const Matrix<T, B, in_size>& x,
+                                                                  Cache<B>& cache) noexcept {
+        return hana::fold_left(indices, x, [&p, &cache](const auto& xk, auto k) noexcept {
+            constexpr std::size_t K = decltype(k)::value;
+            if constexpr (keeps_boundary<K>()) cache.boundaries.template get<K - 1>() = xk;
+            return forward_train<layer<K>>(p.template get<K>(), xk, cache.layer_caches.template get<K>());
+        });
+    }
+
+    /// Backward: from dL/dy, accumulates every layer's parameter gradients into `g` and returns
+    /// dL/dx when WantInputGradient (else NotStored, and the first layer skips that product).
+    /// `x` and `y` are the chain's input and output, or NotStored where the chain does not read them.
+    template <bool WantInputGradient, std::size_t B, class X, class Y>
+    static constexpr auto backward(const Parameters& p, Parameters& g, const Cache<B>& cache, const X& x, const Y& y,
+                                   const Matrix<T, B, out_size>& dy) noexcept {
+        return hana::fold_right(indices, dy, [&](auto k, const auto& dyk) noexcept {
+            constexpr std::size_t K = decltype(k)::value;
+            const auto& xk = input_of<K>(cache, x);
+            const auto& yk = output_of<K>(cache, y);
+            constexpr bool want = K > 0 || WantInputGradient;
+            return layer<K>::template backward<want>(p.template get<K>(), g.template get<K>(),
+                                                     cache.layer_caches.template get<K>(), xk, yk, dyk);
+        });
+    }
+
+    /// Calls f on each trainable tensor of every layer, side by side across `ps`.
+    template <class F, class... Ps>
+    static constexpr void for_each_tensor(F&& f, Ps&... ps) noexcept {
+        hana::for_each(indices, [&](auto k) noexcept {
+            constexpr std::size_t K = decltype(k)::value;
+            layer<K>::for_each_tensor(f, ps.template get<K>()...);
+        });
+    }
+
+    /// Offset of layer K's parameters in the flat interchange.
+    template <std::size_t K>
+    static constexpr std::size_t flat_offset = [] {
+        std::size_t offset = 0;
+        hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<K>),
+                       [&](auto j) { offset += layer<decltype(j)::value>::parameter_count; });
+        return offset;
+    }();
+
+    static constexpr void write_flat(const Parameters& p, T* out) noexcept {
+        hana::for_each(indices, [&](auto k) noexcept {
+            constexpr std::size_t K = decltype(k)::value;
+            layer<K>::write_flat(p.template get<K>(), out + flat_offset<K>);
+        });
+    }
+
+    template <class U>
+    static constexpr void read_flat(Parameters& p, const U* in) noexcept {
+        hana::for_each(indices, [&](auto k) noexcept {
+            constexpr std::size_t K = decltype(k)::value;
+            layer<K>::read_flat(p.template get<K>(), in + flat_offset<K>);
+        });
+    }
+
+private:
+    template <std::size_t K, std::size_t B, class X>
+    static constexpr const auto& input_of(const Cache<B>& cache, const X& x) noexcept {
+        if constexpr (K == 0) {
+            return x;
+        } else {
+            return cache.boundaries.template get<K - 1>();
+        }
+    }
+    template <std::size_t K, std::size_t B, class Y>
+    static constexpr const auto& output_of(const Cache<B>& cache, const Y& y) noexcept {
+        if constexpr (K + 1 == layer_count) {
+            return y;
+        } else {
+            return cache.boundaries.template get<K>();
+        }
+    }
+};
+
+/// Binds a list of layer descriptions to scalar T, starting at width In: each description's
+/// input width is the previous one's output width.
+template <class T, std::size_t In, class Bound, class... Ds>
+struct BindLayers;
+
+template <class T, std::size_t In, class... Bound>
+struct BindLayers<T, In, Chain<Bound...>> {
+    using type = Chain<Bound...>;
+};
+
+template <class T, std::size_t In, class... Bound, class D, class... Rest>
+struct BindLayers<T, In, Chain<Bound...>, D, Rest...> {
+    using head = typename D::template bind<T, In>;
+    using type = typename BindLayers<T, head::out_size, Chain<Bound..., head>, Rest...>::type;
+};
+
+/// The chain of descriptions Ds bound to scalar T and input width In.
+template <class T, std::size_t In, class... Ds>
+using bind_chain = typename BindLayers<T, In, Chain<>, Ds...>::type;
+
+}  // namespace ctnet::detail

@@ -1,0 +1,46 @@
+// Kernels for the row-wise softmax and its backward pass.
+#pragma once
+
+#include <cstddef>
+
+#include <ctnet/math.hpp>
+#include <ctnet/matrix.hpp>
+
+namespace ctnet::kernels {
+
+/// y[b][:] = softmax(x[b][:]), shifted by the row maximum so no exponential overflows.
+template <class T, std::size_t B, std::size_t N>
+[[nodiscard]] constexpr Matrix<T, B, N> softmax_rows(const Matrix<T, B, N>& x) noexcept {
+    Matrix<T, B, N> y;
+    for (std::size_t b = 0; b < B; ++b) {
+        const T* xr = x.row(b);
+        T* yr = y.row(b);
+        T largest = xr[0];
+        for (std::size_t i = 1; i < N; ++i) largest = xr[i] > largest ? xr[i] : largest;
+        T sum = T(0);
+        for (std::size_t i = 0; i < N; ++i) {
+            yr[i] = math::exp(xr[i] - largest);
+            sum += yr[i];
+        }
+        for (std::size_t i = 0; i < N; ++i) yr[i] /= sum;  // divide, as torch does, for parity
+    }
+    return y;
+}
+
+/// dx[b][i] = y[b][i] (dy[b][i] - sum_j dy[b][j] y[b][j]): the vector-Jacobian product of softmax.
+template <class T, std::size_t B, std::size_t N>
+[[nodiscard]] constexpr Matrix<T, B, N> softmax_rows_backward(const Matrix<T, B, N>& y,
+                                                              const Matrix<T, B, N>& dy) noexcept {
+    Matrix<T, B, N> dx;
+    for (std::size_t b = 0; b < B; ++b) {
+        const T* yr = y.row(b);
+        const T* dyr = dy.row(b);
+        T dot = T(0);
+        for (std::size_t i = 0; i < N; ++i) dot += dyr[i] * yr[i];
+        T* dxr = dx.row(b);
+        for (std::size_t i = 0; i < N; ++i) dxr[i] = yr[i] * (dyr[i] - dot);
+    }
+    return dx;
+}
+
+}  // namespace ctnet::kernels

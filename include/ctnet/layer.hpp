@@ -1,0 +1,88 @@
+// The layer protocol: what a layer description is, and what it gives once bound to a scalar and width.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <type_traits>
+
+#include <ctnet/matrix.hpp>
+
+namespace ctnet {
+
+/// Where an activation's derivative is cheapest to compute from. The workspace of a network keeps
+/// only what its backward pass reads: for `output` activations (sigma' = y(1 - y),
+/// tanh' = 1 - y^2) the pre-activation is never stored.
+enum class DerivativeFrom : unsigned char { input, output, none };
+
+/// Marker for "this boundary or cache is not kept": an empty type that takes no storage.
+struct NotStored {
+    friend constexpr bool operator==(NotStored, NotStored) noexcept = default;
+};
+
+/// A layer description is an empty type users write in a topology (`Dense<20>`, `ReLU`). It
+/// becomes a layer once bound to a scalar and an input width: `D::bind<T, In>` is then a type
+/// with the members listed under BoundLayer.
+template <class D>
+concept LayerDescription = std::is_class_v<D> && std::is_empty_v<D> && requires {
+    typename D::template bind<float, 1>;
+};
+
+/// What a bound layer provides:
+/// - `scalar`, `in_size`, `out_size`;
+/// - `Parameters`: a trivially copyable aggregate (empty for activations), and
+///   `parameter_count`, its number of scalars in the flat PyTorch `state_dict` interchange;
+/// - `Cache<B>`: what backward needs beyond the layer's input and output (NotStored if nothing);
+/// - `backward_needs_input`, `backward_needs_output`: which boundaries the network must keep;
+/// - `forward(params, x)` (inference) and `forward(params, x, cache)` (training) on a batch;
+/// - `backward<WantInputGradient>(params, grads, cache, x, y, dy)`: accumulates into `grads`
+///   and returns dL/dx (or NotStored when not wanted); x and y are NotStored when not kept;
+/// - `for_each_tensor(f, params...)`: calls `f` on each trainable tensor of the given
+///   Parameters objects side by side (what optimizers and clipping iterate over);
+/// - `write_flat(params, out)` / `read_flat(params, in)`: the state_dict-order interchange.
+template <class L>
+concept BoundLayer = requires {
+    typename L::scalar;
+    typename L::Parameters;
+    { L::in_size } -> std::convertible_to<std::size_t>;
+    { L::out_size } -> std::convertible_to<std::size_t>;
+    { L::parameter_count } -> std::convertible_to<std::size_t>;
+    { L::backward_needs_input } -> std::convertible_to<bool>;
+    { L::backward_needs_output } -> std::convertible_to<bool>;
+    requires std::is_trivially_copyable_v<typename L::Parameters>;
+};
+
+namespace detail {
+
+/// The common part of every layer without parameters (activations, Softmax).
+template <class T, std::size_t In, std::size_t Out>
+struct ParameterFreeLayer {
+    using scalar = T;
+    static constexpr std::size_t in_size = In;
+    static constexpr std::size_t out_size = Out;
+    struct Parameters {
+        friend constexpr bool operator==(const Parameters&, const Parameters&) noexcept = default;
+    };
+    static constexpr std::size_t parameter_count = 0;
+    template <std::size_t B>
+    using Cache = NotStored;
+
+    template <class F, class... Ps>
+    static constexpr void for_each_tensor(F&&, Ps&...) noexcept {}
+    static constexpr void write_flat(const Parameters&, T*) noexcept {}
+    template <class U>
+    static constexpr void read_flat(Parameters&, const U*) noexcept {}
+};
+
+/// Training-mode forward: the layer's own if it has one, else its inference forward.
+template <class L, std::size_t B, class Cache>
+constexpr auto forward_train(const typename L::Parameters& params,
+                             const Matrix<typename L::scalar, B, L::in_size>& x, Cache& cache) noexcept {
+    if constexpr (requires { L::forward(params, x, cache); }) {
+        return L::forward(params, x, cache);
+    } else {
+        return L::forward(params, x);
+    }
+}
+
+}  // namespace detail
+}  // namespace ctnet

@@ -1,0 +1,67 @@
+// ctnet::detail::ActivationLayer: binds an element-wise activation description to a width.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+
+#include <ctnet/kernels/elementwise.hpp>
+#include <ctnet/layer.hpp>
+#include <ctnet/matrix.hpp>
+
+namespace ctnet {
+
+/// An element-wise activation description: `value(x)`, where its derivative is cheapest from
+/// (`derivative_from`), the derivative from that side (`derivative_from_output(y)` or
+/// `derivative_from_input(x)`), and `derivative_bound`, a constant with |f'(x)| <= bound for
+/// every x (the basis of the compile-time vanishing-gradient bound).
+template <class A>
+concept ElementwiseActivation = requires(double x) {
+    { A::derivative_from } -> std::convertible_to<DerivativeFrom>;
+    { A::derivative_bound } -> std::convertible_to<double>;
+    { A::value(x) } -> std::same_as<double>;
+};
+
+/// f'(x) of an element-wise activation, computed the way its backward pass does (from the
+/// output for DerivativeFrom::output activations). Constexpr, noexcept.
+template <ElementwiseActivation A, std::floating_point T>
+[[nodiscard]] constexpr T derivative(T x) noexcept {
+    if constexpr (A::derivative_from == DerivativeFrom::output) {
+        return A::derivative_from_output(A::value(x));
+    } else {
+        return A::derivative_from_input(x);
+    }
+}
+
+namespace detail {
+
+/// An element-wise activation A bound to scalar T and width N.
+template <class A, class T, std::size_t N>
+struct ActivationLayer : ParameterFreeLayer<T, N, N> {
+    using typename ParameterFreeLayer<T, N, N>::Parameters;
+    using description = A;
+    static constexpr bool backward_needs_input = A::derivative_from == DerivativeFrom::input;
+    static constexpr bool backward_needs_output = A::derivative_from == DerivativeFrom::output;
+    static constexpr double derivative_bound = A::derivative_bound;
+
+    template <std::size_t B>
+    [[nodiscard]] static constexpr Matrix<T, B, N> forward(const Parameters&, const Matrix<T, B, N>& x) noexcept {
+        return kernels::map(x, [](T v) noexcept { return A::value(v); });
+    }
+
+    template <bool WantInputGradient, std::size_t B, class X, class Y>
+    static constexpr auto backward(const Parameters&, Parameters&, const NotStored&, const X& x, const Y& y,
+                                   const Matrix<T, B, N>& dy) noexcept {
+        if constexpr (!WantInputGradient) {
+            return NotStored{};
+        } else if constexpr (A::derivative_from == DerivativeFrom::output) {
+            return kernels::map(y, dy, [](T yv, T g) noexcept { return g * A::derivative_from_output(yv); });
+        } else if constexpr (A::derivative_from == DerivativeFrom::input) {
+            return kernels::map(x, dy, [](T xv, T g) noexcept { return g * A::derivative_from_input(xv); });
+        } else {
+            return kernels::map(dy, [](T g) noexcept { return g * A::derivative_from_input(T(0)); });
+        }
+    }
+};
+
+}  // namespace detail
+}  // namespace ctnet

@@ -1,0 +1,102 @@
+// ctnet::Dense: the fully connected layer y = x W^T + b (PyTorch's nn.Linear).
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+
+#include <ctnet/kernels/dense.hpp>
+#include <ctnet/layer.hpp>
+#include <ctnet/matrix.hpp>
+
+namespace ctnet {
+
+/// Whether a Dense layer learns a bias (PyTorch's `bias=True/False`).
+enum class Bias : bool { none = false, learned = true };
+
+namespace detail {
+
+/// Dense<Out> bound to scalar T and input width In.
+///
+/// Parameters keep the weight input-major (`weight_t(i, o)` is PyTorch's `weight[o][i]`) so the
+/// kernels' inner loops run over outputs with unit stride; the flat interchange
+/// (write_flat/read_flat) is PyTorch's `weight[out][in]` row-major, then `bias[out]`.
+template <class T, std::size_t In, std::size_t Out, Bias HasBias>
+struct DenseLayer {
+    using scalar = T;
+    static constexpr std::size_t in_size = In;
+    static constexpr std::size_t out_size = Out;
+    static constexpr bool has_bias = HasBias == Bias::learned;
+
+    struct Parameters {
+        Matrix<T, In, Out> weight_t;
+        [[no_unique_address]] std::conditional_t<has_bias, Vector<T, Out>, NotStored> bias;
+        friend constexpr bool operator==(const Parameters&, const Parameters&) noexcept = default;
+    };
+    static constexpr std::size_t parameter_count = In * Out + (has_bias ? Out : 0);
+
+    template <std::size_t B>
+    using Cache = NotStored;
+    static constexpr bool backward_needs_input = true;  // dL/dW = x^T dy
+    static constexpr bool backward_needs_output = false;
+
+    template <std::size_t B>
+    [[nodiscard]] static constexpr Matrix<T, B, Out> forward(const Parameters& p, const Matrix<T, B, In>& x) noexcept {
+        if constexpr (has_bias) {
+            return kernels::affine(x, p.weight_t, p.bias);
+        } else {
+            return kernels::linear(x, p.weight_t);
+        }
+    }
+
+    template <bool WantInputGradient, std::size_t B, class Y>
+    static constexpr auto backward(const Parameters& p, Parameters& g, const NotStored&, const Matrix<T, B, In>& x,
+                                   const Y&, const Matrix<T, B, Out>& dy) noexcept {
+        kernels::accumulate_weight_gradient(g.weight_t, x, dy);
+        if constexpr (has_bias) kernels::accumulate_bias_gradient(g.bias, dy);
+        if constexpr (WantInputGradient) {
+            return kernels::linear_input_gradient(dy, p.weight_t);
+        } else {
+            return NotStored{};
+        }
+    }
+
+    template <class F, class... Ps>
+    static constexpr void for_each_tensor(F&& f, Ps&... ps) noexcept {
+        f(ps.weight_t...);
+        if constexpr (has_bias) f(ps.bias...);
+    }
+
+    static constexpr void write_flat(const Parameters& p, T* out) noexcept {
+        for (std::size_t o = 0; o < Out; ++o)
+            for (std::size_t i = 0; i < In; ++i) out[o * In + i] = p.weight_t(i, o);
+        if constexpr (has_bias)
+            for (std::size_t o = 0; o < Out; ++o) out[In * Out + o] = p.bias[o];
+    }
+
+    template <class U>
+    static constexpr void read_flat(Parameters& p, const U* in) noexcept {
+        for (std::size_t o = 0; o < Out; ++o)
+            for (std::size_t i = 0; i < In; ++i) p.weight_t(i, o) = static_cast<T>(in[o * In + i]);
+        if constexpr (has_bias)
+            for (std::size_t o = 0; o < Out; ++o) p.bias[o] = static_cast<T>(in[In * Out + o]);
+    }
+};
+
+}  // namespace detail
+
+/// A fully connected layer with `Out` outputs: y = x W^T + b, W of shape [Out][in], as
+/// PyTorch's `nn.Linear(in, Out, bias)`. The input width is inferred from the previous layer.
+///
+///     using Net = ctnet::Network<float, ctnet::Input<10>, ctnet::Dense<20>, ctnet::ReLU,
+///                                ctnet::Dense<1, ctnet::Bias::none>>;
+template <std::size_t Out, Bias HasBias = Bias::learned>
+struct Dense {
+    static_assert(Out > 0, "ctnet: Dense<0> has no outputs; give Dense a width of at least 1");
+    static constexpr bool valid = Out > 0;
+    static constexpr std::size_t out_size = Out;
+
+    template <class T, std::size_t In>
+    using bind = detail::DenseLayer<T, In, (Out > 0 ? Out : 1), HasBias>;
+};
+
+}  // namespace ctnet

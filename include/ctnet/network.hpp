@@ -1,0 +1,233 @@
+// ctnet::Network: a neural network whose topology is its type.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <span>
+#include <type_traits>
+
+#include <ctnet/detail/chain.hpp>
+#include <ctnet/detail/topology.hpp>
+#include <ctnet/input.hpp>
+#include <ctnet/layer.hpp>
+#include <ctnet/layers/activations.hpp>
+#include <ctnet/math.hpp>
+#include <ctnet/matrix.hpp>
+#include <ctnet/status.hpp>
+
+namespace ctnet {
+
+namespace detail {
+
+template <std::size_t Got, std::size_t Expected>
+constexpr void reject_input_width() noexcept {
+    static_assert(Got == Expected,
+                  "ctnet: the input passed to forward has the wrong width; pass Vector<T, in_size> "
+                  "(the note below shows Got and Expected)");
+}
+template <class Got, class Expected>
+constexpr void reject_input_scalar() noexcept {
+    static_assert(std::is_same_v<Got, Expected>,
+                  "ctnet: the input's scalar type is not the network's; convert the input to the network "
+                  "scalar (the note below shows Got and Expected)");
+}
+template <std::size_t Got, std::size_t Expected>
+constexpr void reject_flat_size() noexcept {
+    static_assert(Got == Expected,
+                  "ctnet: the flat parameter array has the wrong length; pass parameter_count values in "
+                  "PyTorch state_dict order (the note below shows Got and Expected)");
+}
+
+/// Stand-in for a topology that failed its checks, so one mistake gives one error.
+struct InvalidTopology {
+    using type = bind_chain<double, 1, Identity>;
+};
+
+template <class T, class... Ds>
+struct BindTopology;
+template <class T, std::size_t In, class... Ls>
+struct BindTopology<T, Input<In>, Ls...> {
+    using type = bind_chain<T, In, Ls...>;
+};
+
+}  // namespace detail
+
+/// A feed-forward network: `Network<T, Input<N>, Layer...>`, T float or double.
+///
+/// The type carries the whole topology: widths are inferred layer to layer and every size is a
+/// compile-time constant. An object holds only the parameters (one trivially copyable
+/// aggregate), so a `constexpr` Network lives in read-only memory and can be copied as bytes.
+/// Every operation is constexpr, noexcept and allocation-free.
+///
+///     using MyModel = ctnet::Network<float, ctnet::Input<10>, ctnet::Dense<20>, ctnet::ReLU, ctnet::Dense<1>>;
+///     static_assert(MyModel::parameter_count == 241);
+///     constexpr MyModel model = MyModel::from_flat(weights);   // PyTorch state_dict order
+///     ctnet::Vector<float, 1> y = model.forward(ctnet::Vector<float, 10>{...});
+template <class T, class... Topology>
+struct Network {
+    static constexpr bool valid = detail::check_topology<T, Topology...>();
+    using Chain = typename std::conditional_t<valid, detail::BindTopology<T, Topology...>,
+                                              detail::InvalidTopology>::type;
+
+    using scalar = typename Chain::scalar;
+    using Parameters = typename Chain::Parameters;
+    /// Gradients have the parameters' shape; accumulate into a zero-initialised one (`{}`).
+    using Gradients = Parameters;
+
+    static constexpr std::size_t layer_count = Chain::layer_count;
+    static constexpr std::size_t in_size = Chain::in_size;
+    static constexpr std::size_t out_size = Chain::out_size;
+    /// Scalars in the flat interchange (PyTorch state_dict order).
+    static constexpr std::size_t parameter_count = Chain::parameter_count;
+    /// Bytes of the parameters object (padding for SIMD alignment included).
+    static constexpr std::size_t parameter_bytes = sizeof(Parameters);
+
+    /// What a training-mode forward pass keeps for backward on a batch of B samples: only the
+    /// boundaries some layer's backward reads, and the layers' own caches.
+    template <std::size_t B = 1>
+    struct Workspace {
+        [[no_unique_address]] std::conditional_t<Chain::backward_needs_input, Matrix<scalar, B, in_size>, NotStored> input;
+        [[no_unique_address]] std::conditional_t<Chain::backward_needs_output, Matrix<scalar, B, out_size>, NotStored> output;
+        [[no_unique_address]] typename Chain::template Cache<B> cache;
+    };
+    template <std::size_t B>
+    static constexpr std::size_t workspace_bytes_for = sizeof(Workspace<B>);
+    static constexpr std::size_t workspace_bytes = sizeof(Workspace<1>);
+
+    Parameters parameters;
+
+    // ---- forward ---------------------------------------------------------------------------
+
+    /// Inference on a batch of B samples (B = 1: one Vector). Nothing is kept.
+    template <class U, std::size_t B, std::size_t N>
+    [[nodiscard]] constexpr Matrix<scalar, B, out_size> forward(const Matrix<U, B, N>& x) const noexcept {
+        if constexpr (!input_ok<U, N>()) {
+            return {};
+        } else {
+            return Chain::forward(parameters, x);
+        }
+    }
+
+    /// Inference on one sample given as a std::array.
+    template <class U, std::size_t N>
+    [[nodiscard]] constexpr std::array<scalar, out_size> forward(const std::array<U, N>& x) const noexcept {
+        std::array<scalar, out_size> out{};
+        if constexpr (input_ok<U, N>()) {
+            Vector<scalar, in_size> v;
+            for (std::size_t i = 0; i < in_size; ++i) v[i] = x[i];
+            const auto y = Chain::forward(parameters, v);
+            for (std::size_t i = 0; i < out_size; ++i) out[i] = y[i];
+        }
+        return out;
+    }
+
+    /// Training-mode forward: as inference, and fills `ws` with what backward reads.
+    template <class U, std::size_t B, std::size_t N>
+    [[nodiscard]] constexpr Matrix<scalar, B, out_size> forward(const Matrix<U, B, N>& x, Workspace<B>& ws) const noexcept {
+        if constexpr (!input_ok<U, N>()) {
+            return {};
+        } else {
+            if constexpr (Chain::backward_needs_input) ws.input = x;
+            auto y = Chain::forward(parameters, x, ws.cache);
+            if constexpr (Chain::backward_needs_output) ws.output = y;
+            return y;
+        }
+    }
+
+    // ---- backward --------------------------------------------------------------------------
+
+    /// From dL/dy of the batch last passed through `forward(x, ws)`, adds dL/dparameters to
+    /// `grads` (gradients accumulate, as in PyTorch; start from `Gradients{}`).
+    template <std::size_t B>
+    constexpr void backward(const Workspace<B>& ws, const Matrix<scalar, B, out_size>& dy, Gradients& grads) const noexcept {
+        (void)Chain::template backward<false>(parameters, grads, ws.cache, ws.input, ws.output, dy);
+    }
+
+    /// As backward, and also returns dL/dx (the vector-Jacobian product with the input).
+    template <std::size_t B>
+    [[nodiscard]] constexpr Matrix<scalar, B, in_size> backward_with_input_gradient(
+        const Workspace<B>& ws, const Matrix<scalar, B, out_size>& dy, Gradients& grads) const noexcept {
+        return Chain::template backward<true>(parameters, grads, ws.cache, ws.input, ws.output, dy);
+    }
+
+    // ---- parameters in and out (PyTorch state_dict order) -----------------------------------
+
+    /// A network whose parameters are `flat`, in PyTorch `state_dict` order: per layer, weight
+    /// [out][in] row-major, then bias. The length is checked at compile time.
+    template <class U, std::size_t N>
+    [[nodiscard]] static constexpr Network from_flat(const U (&flat)[N]) noexcept {
+        return from_flat(std::span<const U, N>(flat));
+    }
+    template <class U, std::size_t N>
+    [[nodiscard]] static constexpr Network from_flat(const std::array<U, N>& flat) noexcept {
+        return from_flat(std::span<const U, N>(flat));
+    }
+    template <class U, std::size_t N>
+        requires(N != std::dynamic_extent)
+    [[nodiscard]] static constexpr Network from_flat(std::span<const U, N> flat) noexcept {
+        Network net{};
+        if constexpr (N != parameter_count) {
+            detail::reject_flat_size<N, parameter_count>();
+        } else {
+            Chain::read_flat(net.parameters, flat.data());
+        }
+        return net;
+    }
+
+    /// Replaces the parameters with `flat` (state_dict order). Refuses a wrong length
+    /// (Status::size_mismatch) or a NaN/infinity (Status::non_finite_input), changing nothing.
+    template <class U>
+    [[nodiscard]] constexpr Status load(std::span<const U> flat) noexcept {
+        if (flat.size() != parameter_count) return Status::size_mismatch;
+        for (const U value : flat)
+            if (!math::isfinite(static_cast<scalar>(value))) return Status::non_finite_input;
+        Chain::read_flat(parameters, flat.data());
+        return Status::ok;
+    }
+    template <class U, std::size_t N>
+    [[nodiscard]] constexpr Status load(const std::array<U, N>& flat) noexcept {
+        return load(std::span<const U>(flat));
+    }
+
+    /// The parameters as one flat array in state_dict order.
+    [[nodiscard]] constexpr std::array<scalar, parameter_count> to_flat() const noexcept {
+        std::array<scalar, parameter_count> flat{};
+        Chain::write_flat(parameters, flat.data());
+        return flat;
+    }
+
+    /// Writes the parameters into `out` (state_dict order); Status::size_mismatch if its length
+    /// is not parameter_count, and nothing is written.
+    [[nodiscard]] constexpr Status save(std::span<scalar> out) const noexcept {
+        if (out.size() != parameter_count) return Status::size_mismatch;
+        Chain::write_flat(parameters, out.data());
+        return Status::ok;
+    }
+
+    /// The gradients as one flat array in state_dict order.
+    [[nodiscard]] static constexpr std::array<scalar, parameter_count> gradients_to_flat(const Gradients& g) noexcept {
+        std::array<scalar, parameter_count> flat{};
+        Chain::write_flat(g, flat.data());
+        return flat;
+    }
+
+    friend constexpr bool operator==(const Network&, const Network&) noexcept = default;
+
+private:
+    template <class U, std::size_t N>
+    static constexpr bool input_ok() noexcept {
+        if constexpr (!valid) {
+            return false;
+        } else if constexpr (!std::is_same_v<U, scalar>) {
+            detail::reject_input_scalar<U, scalar>();
+            return false;
+        } else if constexpr (N != in_size) {
+            detail::reject_input_width<N, in_size>();
+            return false;
+        } else {
+            return true;
+        }
+    }
+};
+
+}  // namespace ctnet
