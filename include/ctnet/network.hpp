@@ -211,6 +211,13 @@ struct Network {
         return flat;
     }
 
+    /// Calls `f(tensor...)` for each trainable tensor (a ctnet::Matrix), taken side by side from
+    /// each of `ps` (Parameters or Gradients objects): what optimizers and clipping iterate over.
+    template <class F, class... Ps>
+    static constexpr void for_each_tensor(F&& f, Ps&... ps) noexcept {
+        Chain::for_each_tensor(f, ps...);
+    }
+
     friend constexpr bool operator==(const Network&, const Network&) noexcept = default;
 
 private:

@@ -120,6 +120,16 @@ struct Chain {
         });
     }
 
+    /// Initialises every layer that has parameters from `scheme`, drawing from `rng` in layer order.
+    template <class Scheme, class Rng>
+    static constexpr void initialize(Parameters& p, const Scheme& scheme, Rng& rng) noexcept {
+        hana::for_each(indices, [&](auto k) noexcept {
+            constexpr std::size_t K = decltype(k)::value;
+            if constexpr (requires { layer<K>::initialize(p.template get<K>(), scheme, rng); })
+                layer<K>::initialize(p.template get<K>(), scheme, rng);
+        });
+    }
+
     /// Offset of layer K's parameters in the flat interchange.
     template <std::size_t K>
     static constexpr std::size_t flat_offset = [] {

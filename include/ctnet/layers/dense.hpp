@@ -66,6 +66,16 @@ struct DenseLayer {
         if constexpr (has_bias) f(ps.bias...);
     }
 
+    /// Draws the weights (in PyTorch's [out][in] order) and the bias from `scheme` with
+    /// fan_in = In and fan_out = Out.
+    template <class Scheme, class Rng>
+    static constexpr void initialize(Parameters& p, const Scheme& scheme, Rng& rng) noexcept {
+        for (std::size_t o = 0; o < Out; ++o)
+            for (std::size_t i = 0; i < In; ++i) p.weight_t(i, o) = scheme.template weight<T>(rng, In, Out);
+        if constexpr (has_bias)
+            for (std::size_t o = 0; o < Out; ++o) p.bias[o] = scheme.template bias<T>(rng, In, Out);
+    }
+
     static constexpr void write_flat(const Parameters& p, T* out) noexcept {
         for (std::size_t o = 0; o < Out; ++o)
             for (std::size_t i = 0; i < In; ++i) out[o * In + i] = p.weight_t(i, o);

@@ -1,0 +1,80 @@
+// Gradient clipping by value and by global norm, with PyTorch's semantics.
+#pragma once
+
+#include <cstddef>
+
+#include <ctnet/math.hpp>
+
+namespace ctnet {
+
+/// The global L2 norm of all gradients, computed as PyTorch's clip_grad_norm_ does: the norm of
+/// the per-tensor norms. NaN or infinity if any gradient is.
+template <class Net>
+[[nodiscard]] constexpr typename Net::scalar gradient_norm(const typename Net::Gradients& grads) noexcept {
+    using T = typename Net::scalar;
+    T sum_of_norms_squared = T(0);
+    Net::for_each_tensor(
+        [&](const auto& tensor) noexcept {
+            T sum = T(0);
+            for (const T g : tensor) sum += g * g;
+            const T norm = math::sqrt(sum);
+            sum_of_norms_squared += norm * norm;
+        },
+        grads);
+    return math::sqrt(sum_of_norms_squared);
+}
+
+/// True if every gradient is finite.
+template <class Net>
+[[nodiscard]] constexpr bool gradients_finite(const typename Net::Gradients& grads) noexcept {
+    bool finite = true;
+    Net::for_each_tensor(
+        [&](const auto& tensor) noexcept {
+            for (const auto g : tensor) finite = finite && math::isfinite(g);
+        },
+        grads);
+    return finite;
+}
+
+/// torch.nn.utils.clip_grad_norm_(max_norm): scales all gradients by
+/// min(1, max_norm / (total_norm + 1e-6)) and returns total_norm (before clipping). The 1e-6 is
+/// PyTorch's guard against division by zero; keeping it keeps the same numbers.
+template <class Net>
+constexpr typename Net::scalar clip_gradient_norm(typename Net::Gradients& grads, double max_norm) noexcept {
+    using T = typename Net::scalar;
+    const T total = gradient_norm<Net>(grads);
+    const T coefficient = static_cast<T>(max_norm) / (total + T(1e-6));
+    if (coefficient < T(1)) {
+        Net::for_each_tensor(
+            [&](auto& tensor) noexcept {
+                for (auto& g : tensor) g *= coefficient;
+            },
+            grads);
+    }
+    return total;
+}
+
+/// torch.nn.utils.clip_grad_value_(clip_value): clamps every gradient to [-clip, clip].
+template <class Net>
+constexpr void clip_gradient_value(typename Net::Gradients& grads, double clip_value) noexcept {
+    using T = typename Net::scalar;
+    const T c = static_cast<T>(clip_value);
+    Net::for_each_tensor(
+        [&](auto& tensor) noexcept {
+            for (auto& g : tensor) g = g > c ? c : (g < -c ? -c : g);
+        },
+        grads);
+}
+
+/// Clipping policies for train_step.
+struct NoClipping {};
+/// Clip each gradient to [-clip_value, clip_value] (clip_grad_value_).
+struct ClipByValue {
+    double clip_value = 1.0;
+};
+/// Rescale so the global L2 norm is at most max_norm (clip_grad_norm_).
+struct ClipByNorm {
+    double max_norm = 1.0;
+};
+
+}  // namespace ctnet

@@ -1,0 +1,137 @@
+// Optimizers with state sized at compile time: SGD (momentum, Nesterov, weight decay), Adam, AdamW.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <ctnet/math.hpp>
+#include <ctnet/status.hpp>
+
+namespace ctnet {
+
+/// Stochastic gradient descent, step for step torch.optim.SGD:
+///   g <- g + weight_decay p;  v <- g (first step) or momentum v + (1 - dampening) g;
+///   d <- g + momentum v (Nesterov) or v (momentum) or g (plain);  p <- p - lr d.
+/// State: one velocity tensor per parameter, `state_bytes` at compile time. Hyper-parameters
+/// are doubles (as in Python) and are cast to the network's scalar where they are used.
+template <class Net>
+struct SGD {
+    using T = typename Net::scalar;
+    double learning_rate = 0.01;
+    double momentum = 0.0;
+    double dampening = 0.0;
+    double weight_decay = 0.0;
+    bool nesterov = false;
+    typename Net::Parameters velocity{};  // PyTorch's momentum_buffer
+    std::uint64_t steps = 0;
+
+    static constexpr std::size_t state_bytes = sizeof(typename Net::Parameters);
+
+    /// Status::invalid_argument (and nothing changes) for a negative or non-finite learning
+    /// rate, momentum or weight decay, or Nesterov without momentum / with dampening (as torch).
+    [[nodiscard]] constexpr Status validate() const noexcept {
+        if (!(learning_rate >= 0.0) || !(momentum >= 0.0) || !(weight_decay >= 0.0) || !math::isfinite(learning_rate))
+            return Status::invalid_argument;
+        if (nesterov && (momentum <= 0.0 || dampening != 0.0)) return Status::invalid_argument;
+        return Status::ok;
+    }
+
+    /// One update of `params` from `grads`.
+    constexpr Status step(typename Net::Parameters& params, const typename Net::Gradients& grads) noexcept {
+        if (const Status s = validate(); s != Status::ok) return s;
+        const T lr = static_cast<T>(learning_rate), mu = static_cast<T>(momentum);
+        const T wd = static_cast<T>(weight_decay), damp = static_cast<T>(1.0 - dampening);
+        const bool first = steps == 0;
+        Net::for_each_tensor(
+            [&](auto& p, const auto& g, auto& v) noexcept {
+                for (std::size_t k = 0; k < p.size; ++k) {
+                    T d = g[k];
+                    if (weight_decay != 0.0) d += wd * p[k];
+                    if (momentum != 0.0) {
+                        v[k] = first ? d : mu * v[k] + damp * d;
+                        d = nesterov ? d + mu * v[k] : v[k];
+                    }
+                    p[k] -= lr * d;
+                }
+            },
+            params, grads, velocity);
+        ++steps;
+        return Status::ok;
+    }
+};
+
+/// Adam (Kingma & Ba 2015), step for step torch.optim.Adam; with `decoupled_weight_decay` it is
+/// AdamW (Loshchilov & Hutter 2019), torch.optim.AdamW:
+///   AdamW: p <- p (1 - lr wd);  Adam: g <- g + wd p;
+///   m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;
+///   p <- p - (lr / (1 - b1^t)) m / (sqrt(v) / sqrt(1 - b2^t) + eps).
+/// Bias corrections are computed in double, as PyTorch does in Python. Use the aliases Adam and
+/// AdamW: `ctnet::Adam<Net> opt{.learning_rate = 1e-3};`.
+template <class Net, bool DecoupledWeightDecay>
+struct AdamOptimizer {
+    using T = typename Net::scalar;
+    double learning_rate = 0.001;
+    double beta1 = 0.9;
+    double beta2 = 0.999;
+    double epsilon = 1e-8;
+    double weight_decay = DecoupledWeightDecay ? 0.01 : 0.0;  // torch's defaults for AdamW and Adam
+    static constexpr bool decoupled_weight_decay = DecoupledWeightDecay;
+    typename Net::Parameters first_moment{};   // PyTorch's exp_avg
+    typename Net::Parameters second_moment{};  // PyTorch's exp_avg_sq
+    std::uint64_t steps = 0;
+    double beta1_power = 1.0;  // beta1^steps, kept as a running product
+    double beta2_power = 1.0;
+
+    static constexpr std::size_t state_bytes = 2 * sizeof(typename Net::Parameters);
+
+    [[nodiscard]] constexpr Status validate() const noexcept {
+        if (!(learning_rate >= 0.0) || !math::isfinite(learning_rate) || !(epsilon >= 0.0) || !(weight_decay >= 0.0))
+            return Status::invalid_argument;
+        if (!(beta1 >= 0.0 && beta1 < 1.0) || !(beta2 >= 0.0 && beta2 < 1.0)) return Status::invalid_argument;
+        return Status::ok;
+    }
+
+    constexpr Status step(typename Net::Parameters& params, const typename Net::Gradients& grads) noexcept {
+        if (const Status s = validate(); s != Status::ok) return s;
+        ++steps;
+        beta1_power *= beta1;
+        beta2_power *= beta2;
+        const double bias_correction1 = 1.0 - beta1_power;
+        const double bias_correction2_sqrt = math::sqrt(1.0 - beta2_power);
+        const T step_size = static_cast<T>(learning_rate / bias_correction1);
+        const T b1 = static_cast<T>(beta1), b2 = static_cast<T>(beta2);
+        const T one_minus_b1 = static_cast<T>(1.0 - beta1), one_minus_b2 = static_cast<T>(1.0 - beta2);
+        const T wd = static_cast<T>(weight_decay), eps = static_cast<T>(epsilon);
+        const T bc2 = static_cast<T>(bias_correction2_sqrt);
+        const T decay = static_cast<T>(1.0 - learning_rate * weight_decay);
+        Net::for_each_tensor(
+            [&](auto& p, const auto& g, auto& m, auto& v) noexcept {
+                for (std::size_t k = 0; k < p.size; ++k) {
+                    T grad = g[k];
+                    if (weight_decay != 0.0) {
+                        if constexpr (decoupled_weight_decay) {
+                            p[k] *= decay;
+                        } else {
+                            grad += wd * p[k];
+                        }
+                    }
+                    m[k] = m[k] * b1 + one_minus_b1 * grad;
+                    v[k] = v[k] * b2 + one_minus_b2 * grad * grad;
+                    const T denominator = math::sqrt(v[k]) / bc2 + eps;
+                    p[k] -= step_size * (m[k] / denominator);
+                }
+            },
+            params, grads, first_moment, second_moment);
+        return Status::ok;
+    }
+};
+
+/// Adam: L2 penalty added to the gradient (torch.optim.Adam).
+template <class Net>
+using Adam = AdamOptimizer<Net, false>;
+
+/// AdamW: decoupled weight decay, default 0.01 (torch.optim.AdamW).
+template <class Net>
+using AdamW = AdamOptimizer<Net, true>;
+
+}  // namespace ctnet
