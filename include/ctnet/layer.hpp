@@ -76,7 +76,7 @@ struct ParameterFreeLayer {
 /// Training-mode forward: the layer's own if it has one, else its inference forward.
 template <class L, std::size_t B, class Cache>
 constexpr auto forward_train(const typename L::Parameters& params,
-                             const Matrix<typename L::scalar, B, L::in_size>& x, Cache& cache) noexcept {
+                             const Matrix<typename L::scalar, B, L::in_size>& x, Cache&& cache) noexcept {
     if constexpr (requires { L::forward(params, x, cache); }) {
         return L::forward(params, x, cache);
     } else {

@@ -84,12 +84,12 @@ struct Network {
 
     /// What a training-mode forward pass keeps for backward on a batch of B samples: only the
     /// boundaries some layer's backward reads, and the layers' own caches.
+    /// Slots: get<0>() the network's input (if read), get<1>() its output (if read), get<2>()
+    /// the chain's cache.
     template <std::size_t B = 1>
-    struct Workspace {
-        [[no_unique_address]] std::conditional_t<Chain::backward_needs_input, Matrix<scalar, B, in_size>, NotStored> input;
-        [[no_unique_address]] std::conditional_t<Chain::backward_needs_output, Matrix<scalar, B, out_size>, NotStored> output;
-        [[no_unique_address]] typename Chain::template Cache<B> cache;
-    };
+    using Workspace = detail::Pack<std::conditional_t<Chain::backward_needs_input, Matrix<scalar, B, in_size>, NotStored>,
+                                   std::conditional_t<Chain::backward_needs_output, Matrix<scalar, B, out_size>, NotStored>,
+                                   typename Chain::template Cache<B>>;
     template <std::size_t B>
     static constexpr std::size_t workspace_bytes_for = sizeof(Workspace<B>);
     static constexpr std::size_t workspace_bytes = sizeof(Workspace<1>);
@@ -127,9 +127,9 @@ struct Network {
         if constexpr (!input_ok<U, N>()) {
             return {};
         } else {
-            if constexpr (Chain::backward_needs_input) ws.input = x;
-            auto y = Chain::forward(parameters, x, ws.cache);
-            if constexpr (Chain::backward_needs_output) ws.output = y;
+            if constexpr (Chain::backward_needs_input) ws.template get<0>() = x;
+            auto y = Chain::forward(parameters, x, ws.template get<2>());
+            if constexpr (Chain::backward_needs_output) ws.template get<1>() = y;
             return y;
         }
     }
@@ -140,14 +140,14 @@ struct Network {
     /// `grads` (gradients accumulate, as in PyTorch; start from `Gradients{}`).
     template <std::size_t B>
     constexpr void backward(const Workspace<B>& ws, const Matrix<scalar, B, out_size>& dy, Gradients& grads) const noexcept {
-        (void)Chain::template backward<false>(parameters, grads, ws.cache, ws.input, ws.output, dy);
+        (void)Chain::template backward<false>(parameters, grads, ws.template get<2>(), ws.template get<0>(), ws.template get<1>(), dy);
     }
 
     /// As backward, and also returns dL/dx (the vector-Jacobian product with the input).
     template <std::size_t B>
     [[nodiscard]] constexpr Matrix<scalar, B, in_size> backward_with_input_gradient(
         const Workspace<B>& ws, const Matrix<scalar, B, out_size>& dy, Gradients& grads) const noexcept {
-        return Chain::template backward<true>(parameters, grads, ws.cache, ws.input, ws.output, dy);
+        return Chain::template backward<true>(parameters, grads, ws.template get<2>(), ws.template get<0>(), ws.template get<1>(), dy);
     }
 
     // ---- parameters in and out (PyTorch state_dict order) -----------------------------------

@@ -63,14 +63,13 @@ struct Chain {
     template <std::size_t B, std::size_t... K>
     static auto boundary_pack(std::index_sequence<K...>) -> Pack<BoundarySlot<B, K + 1>...>;
 
-    /// What a training-mode forward pass keeps for backward: the inner boundaries that are read,
-    /// and each layer's own cache.
     template <std::size_t B>
-    struct Cache {
-        using Boundaries = decltype(boundary_pack<B>(std::make_index_sequence<layer_count - 1>{}));
-        [[no_unique_address]] Boundaries boundaries;
-        [[no_unique_address]] Pack<typename Ls::template Cache<B>...> layer_caches;
-    };
+    using Boundaries = decltype(boundary_pack<B>(std::make_index_sequence<layer_count - 1>{}));
+
+    /// What a training-mode forward pass keeps for backward: the inner boundaries that are read
+    /// (get<0>, indexed by boundary - 1), and each layer's own cache (get<1>).
+    template <std::size_t B>
+    using Cache = Pack<Boundaries<B>, Pack<typename Ls::template Cache<B>...>>;
 
     static constexpr auto indices = hana::make_range(hana::size_c<0>, hana::size_c<layer_count>);
 
@@ -85,29 +84,30 @@ struct Chain {
     }
 
     /// Training-mode forward: as inference, and fills `cache` with what backward reads.
-    template <std::size_t B>
+    /// `cache` is a Cache<B> (an rvalue when Cache<B> is empty and so holds nothing).
+    template <std::size_t B, class CacheRef>
     [[nodiscard]] static constexpr Matrix<T, B, out_size> forward(const Parameters& p, const Matrix<T, B, in_size>& x,
-                                                                  Cache<B>& cache) noexcept {
+                                                                  CacheRef&& cache) noexcept {
         return hana::fold_left(indices, x, [&p, &cache](const auto& xk, auto k) noexcept {
             constexpr std::size_t K = decltype(k)::value;
-            if constexpr (keeps_boundary<K>()) cache.boundaries.template get<K - 1>() = xk;
-            return forward_train<layer<K>>(p.template get<K>(), xk, cache.layer_caches.template get<K>());
+            if constexpr (keeps_boundary<K>()) cache.template get<0>().template get<K - 1>() = xk;
+            return forward_train<layer<K>>(p.template get<K>(), xk, cache.template get<1>().template get<K>());
         });
     }
 
     /// Backward: from dL/dy, accumulates every layer's parameter gradients into `g` and returns
     /// dL/dx when WantInputGradient (else NotStored, and the first layer skips that product).
     /// `x` and `y` are the chain's input and output, or NotStored where the chain does not read them.
-    template <bool WantInputGradient, std::size_t B, class X, class Y>
-    static constexpr auto backward(const Parameters& p, Parameters& g, const Cache<B>& cache, const X& x, const Y& y,
+    template <bool WantInputGradient, std::size_t B, class C, class X, class Y>
+    static constexpr auto backward(const Parameters& p, Parameters& g, const C& cache, const X& x, const Y& y,
                                    const Matrix<T, B, out_size>& dy) noexcept {
         return hana::fold_right(indices, dy, [&](auto k, const auto& dyk) noexcept {
             constexpr std::size_t K = decltype(k)::value;
-            const auto& xk = input_of<K>(cache, x);
-            const auto& yk = output_of<K>(cache, y);
+            decltype(auto) xk = input_of<K>(cache, x);
+            decltype(auto) yk = output_of<K>(cache, y);
             constexpr bool want = K > 0 || WantInputGradient;
             return layer<K>::template backward<want>(p.template get<K>(), g.template get<K>(),
-                                                     cache.layer_caches.template get<K>(), xk, yk, dyk);
+                                                     cache.template get<1>().template get<K>(), xk, yk, dyk);
         });
     }
 
@@ -155,20 +155,20 @@ struct Chain {
     }
 
 private:
-    template <std::size_t K, std::size_t B, class X>
-    static constexpr const auto& input_of(const Cache<B>& cache, const X& x) noexcept {
+    template <std::size_t K, class C, class X>
+    static constexpr decltype(auto) input_of(const C& cache, const X& x) noexcept {
         if constexpr (K == 0) {
             return x;
         } else {
-            return cache.boundaries.template get<K - 1>();
+            return cache.template get<0>().template get<K - 1>();
         }
     }
-    template <std::size_t K, std::size_t B, class Y>
-    static constexpr const auto& output_of(const Cache<B>& cache, const Y& y) noexcept {
+    template <std::size_t K, class C, class Y>
+    static constexpr decltype(auto) output_of(const C& cache, const Y& y) noexcept {
         if constexpr (K + 1 == layer_count) {
             return y;
         } else {
-            return cache.boundaries.template get<K>();
+            return cache.template get<0>().template get<K>();
         }
     }
 };

@@ -2,50 +2,121 @@
 #pragma once
 
 #include <cstddef>
+#include <tuple>
+#include <type_traits>
 #include <utility>
 
 namespace ctnet::detail {
 
-/// One slot of a Pack. The index keeps two slots of the same type distinct; empty slots (the
-/// parameters of an activation, a boundary the backward pass does not need) take no storage.
-template <std::size_t Index, class T>
-struct PackSlot {
-    [[no_unique_address]] T value;
+/// Nested members holding the non-empty values of a Pack, in order.
+template <class... Ts>
+struct PackStore;
+template <class T>
+struct PackStore<T> {
+    T head;
+    friend constexpr bool operator==(const PackStore&, const PackStore&) noexcept = default;
+};
+template <class T, class U, class... Rest>
+struct PackStore<T, U, Rest...> {
+    T head;
+    PackStore<U, Rest...> tail;
+    friend constexpr bool operator==(const PackStore&, const PackStore&) noexcept = default;
 };
 
-template <class Indices, class... Ts>
-struct PackBase;
+template <std::size_t Index, class Store>
+constexpr auto& pack_store_get(Store& store) noexcept {
+    if constexpr (Index == 0) {
+        return store.head;
+    } else {
+        return pack_store_get<Index - 1>(store.tail);
+    }
+}
 
-template <std::size_t... Indices, class... Ts>
-struct PackBase<std::index_sequence<Indices...>, Ts...> : PackSlot<Indices, Ts>... {};
+/// PackStore of the non-empty types among Ts (accumulated in Acc).
+template <class Acc, class... Ts>
+struct NonEmptyStore;
+template <class... Acc>
+struct NonEmptyStore<PackStore<Acc...>> {
+    using type = PackStore<Acc...>;
+};
+template <class... Acc, class T, class... Ts>
+struct NonEmptyStore<PackStore<Acc...>, T, Ts...> {
+    using type = typename NonEmptyStore<std::conditional_t<std::is_empty_v<T>, PackStore<Acc...>, PackStore<Acc..., T>>,
+                                        Ts...>::type;
+};
+
+/// The one instance handed out for every empty slot of type T: an empty type has no state, so
+/// sharing it is unobservable, and it can be named in constant expressions.
+template <class T>
+struct EmptyInstance {
+    inline static T value{};
+};
 
 /// A heterogeneous, fixed-size record: `Pack<A, B, C>` holds an A, a B and a C contiguously.
 /// Unlike std::tuple it is an aggregate and trivially copyable whenever its members are, so a
 /// Pack of parameters can be a `constexpr` object in read-only memory and be copied as bytes.
+///
+/// Empty values (an activation's parameters, a boundary backward does not read) take no
+/// storage, and a Pack of only empty values is itself empty. This is done with plain nested
+/// members, not empty bases or [[no_unique_address]]: GCC 12 crashes (internal compiler error
+/// in verify_ctor_sanity) evaluating constant expressions over either; revisit without GCC 12.
+template <bool HasData, class... Ts>
+struct PackImpl;
+
 template <class... Ts>
-struct Pack : PackBase<std::index_sequence_for<Ts...>, Ts...> {
+using Pack = PackImpl<(!std::is_empty_v<Ts> || ...), Ts...>;
+
+template <class... Ts>
+struct PackImpl<true, Ts...> {
+    static constexpr std::size_t count = sizeof...(Ts);
+    typename NonEmptyStore<PackStore<>, Ts...>::type store;
+
+    template <std::size_t Index>
+    [[nodiscard]] constexpr auto& get() noexcept {
+        using T = std::tuple_element_t<Index, std::tuple<Ts...>>;
+        if constexpr (std::is_empty_v<T>) {
+            return EmptyInstance<T>::value;
+        } else {
+            return pack_store_get<storage_index<Index>()>(store);
+        }
+    }
+    template <std::size_t Index>
+    [[nodiscard]] constexpr const auto& get() const noexcept {
+        using T = std::tuple_element_t<Index, std::tuple<Ts...>>;
+        if constexpr (std::is_empty_v<T>) {
+            return std::as_const(EmptyInstance<T>::value);
+        } else {
+            return pack_store_get<storage_index<Index>()>(store);
+        }
+    }
+
+    friend constexpr bool operator==(const PackImpl&, const PackImpl&) noexcept = default;
+
+private:
+    /// Position of slot Index among the non-empty slots.
+    template <std::size_t Index>
+    static constexpr std::size_t storage_index() noexcept {
+        constexpr bool empty[] = {std::is_empty_v<Ts>...};
+        std::size_t position = 0;
+        for (std::size_t k = 0; k < Index; ++k) position += empty[k] ? 0 : 1;
+        return position;
+    }
+};
+
+template <class... Ts>
+struct PackImpl<false, Ts...> {
     static constexpr std::size_t count = sizeof...(Ts);
 
     template <std::size_t Index>
     [[nodiscard]] constexpr auto& get() noexcept {
-        return slot<Index>(*this).value;
+        return EmptyInstance<std::tuple_element_t<Index, std::tuple<Ts...>>>::value;
     }
     template <std::size_t Index>
     [[nodiscard]] constexpr const auto& get() const noexcept {
-        return slot<Index>(*this).value;
+        return std::as_const(EmptyInstance<std::tuple_element_t<Index, std::tuple<Ts...>>>::value);
     }
 
-    friend constexpr bool operator==(const Pack&, const Pack&) noexcept = default;
-
-private:
-    template <std::size_t Index, class T>
-    static constexpr PackSlot<Index, T>& slot(PackSlot<Index, T>& s) noexcept {
-        return s;
-    }
-    template <std::size_t Index, class T>
-    static constexpr const PackSlot<Index, T>& slot(const PackSlot<Index, T>& s) noexcept {
-        return s;
-    }
+    friend constexpr bool operator==(const PackImpl&, const PackImpl&) noexcept = default;
 };
 
 }  // namespace ctnet::detail

@@ -27,11 +27,16 @@ struct DenseLayer {
     static constexpr std::size_t out_size = Out;
     static constexpr bool has_bias = HasBias == Bias::learned;
 
-    struct Parameters {
+    struct ParametersWithBias {
         Matrix<T, In, Out> weight_t;
-        [[no_unique_address]] std::conditional_t<has_bias, Vector<T, Out>, NotStored> bias;
-        friend constexpr bool operator==(const Parameters&, const Parameters&) noexcept = default;
+        Vector<T, Out> bias;
+        friend constexpr bool operator==(const ParametersWithBias&, const ParametersWithBias&) noexcept = default;
     };
+    struct ParametersWithoutBias {
+        Matrix<T, In, Out> weight_t;
+        friend constexpr bool operator==(const ParametersWithoutBias&, const ParametersWithoutBias&) noexcept = default;
+    };
+    using Parameters = std::conditional_t<has_bias, ParametersWithBias, ParametersWithoutBias>;
     static constexpr std::size_t parameter_count = In * Out + (has_bias ? Out : 0);
 
     template <std::size_t B>

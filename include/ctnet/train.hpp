@@ -1,0 +1,77 @@
+// ctnet::train_step: forward, loss, backward, optional clipping and one optimizer step.
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+
+#include <ctnet/clip.hpp>
+#include <ctnet/math.hpp>
+#include <ctnet/matrix.hpp>
+#include <ctnet/status.hpp>
+
+namespace ctnet {
+
+/// What a training step did.
+template <class T>
+struct StepResult {
+    T loss;           ///< the loss before the update
+    T gradient_norm;  ///< the global L2 norm of the gradients, before clipping
+    Status status;    ///< anything but ok: nothing was changed
+};
+
+namespace detail {
+template <class T, std::size_t Rows, std::size_t Cols>
+constexpr bool all_finite(const Matrix<T, Rows, Cols>& m) noexcept {
+    for (const T v : m)
+        if (!math::isfinite(v)) return false;
+    return true;
+}
+template <class Target>
+constexpr bool target_finite(const Target& target) noexcept {
+    if constexpr (is_matrix_v<Target>) {
+        return all_finite(target);
+    } else {
+        return true;  // class indices: checked by the loss (an index out of range gives NaN)
+    }
+}
+}  // namespace detail
+
+/// One training step on a batch of B samples (B = 1: a Vector):
+/// forward, loss and dL/dy, backward into fresh gradients, clipping (NoClipping, ClipByValue or
+/// ClipByNorm), then `optimizer.step`.
+///
+/// Refusals change nothing (parameters, optimizer state): non-finite inputs or targets
+/// (Status::non_finite_input), a non-finite loss (Status::non_finite_loss), a non-finite
+/// gradient (Status::non_finite_gradient), an invalid optimizer setting (Status::invalid_argument).
+/// The workspace and gradients live on the stack: sizeof(Net::Workspace<B>) +
+/// sizeof(Net::Gradients) bytes. Constexpr, noexcept, allocation-free.
+template <class Net, class Optimizer, class Loss, std::size_t B, class Target, class Clipping = NoClipping>
+constexpr StepResult<typename Net::scalar> train_step(Net& net, Optimizer& optimizer, const Loss& loss,
+                                                      const Matrix<typename Net::scalar, B, Net::in_size>& x,
+                                                      const Target& target, const Clipping& clipping = {}) noexcept {
+    using T = typename Net::scalar;
+    if (const Status s = optimizer.validate(); s != Status::ok) return {T(0), T(0), s};
+    if (!detail::all_finite(x) || !detail::target_finite(target)) return {T(0), T(0), Status::non_finite_input};
+
+    typename Net::template Workspace<B> ws{};
+    const auto y = net.forward(x, ws);
+    Matrix<T, B, Net::out_size> dy;
+    const T value = loss.gradient(y, target, dy);
+    if (!math::isfinite(value)) return {value, T(0), Status::non_finite_loss};
+
+    typename Net::Gradients grads{};
+    net.backward(ws, dy, grads);
+    if (!gradients_finite<Net>(grads)) return {value, T(0), Status::non_finite_gradient};
+
+    T norm = T(0);
+    if constexpr (std::is_same_v<Clipping, ClipByNorm>) {
+        norm = clip_gradient_norm<Net>(grads, clipping.max_norm);
+    } else {
+        norm = gradient_norm<Net>(grads);
+        if constexpr (std::is_same_v<Clipping, ClipByValue>) clip_gradient_value<Net>(grads, clipping.clip_value);
+    }
+    const Status s = optimizer.step(net.parameters, grads);
+    return {value, norm, s};
+}
+
+}  // namespace ctnet
