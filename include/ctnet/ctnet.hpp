@@ -8,7 +8,9 @@
 #include <ctnet/layer.hpp>
 #include <ctnet/layers/activation.hpp>
 #include <ctnet/layers/activations.hpp>
+#include <ctnet/layers/batch_norm.hpp>
 #include <ctnet/layers/dense.hpp>
+#include <ctnet/layers/residual.hpp>
 #include <ctnet/layers/softmax.hpp>
 #include <ctnet/losses.hpp>
 #include <ctnet/math.hpp>

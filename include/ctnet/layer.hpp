@@ -22,9 +22,15 @@ struct NotStored {
 /// A layer description is an empty type users write in a topology (`Dense<20>`, `ReLU`). It
 /// becomes a layer once bound to a scalar and an input width: `D::bind<T, In>` is then a type
 /// with the members listed under BoundLayer.
+namespace detail {
+/// Names a `bind` member template without instantiating it (a Residual checks widths when bound).
+template <template <class, std::size_t> class Bind>
+struct BindTemplate {};
+}  // namespace detail
+
 template <class D>
 concept LayerDescription = std::is_class_v<D> && std::is_empty_v<D> && requires {
-    typename D::template bind<float, 1>;
+    typename detail::BindTemplate<D::template bind>;
 };
 
 /// What a bound layer provides:

@@ -150,6 +150,19 @@ struct Network {
         return Chain::template backward<true>(parameters, grads, ws.template get<2>(), ws.template get<0>(), ws.template get<1>(), dy);
     }
 
+    /// After a training-mode `forward(x, ws)`: folds the batch statistics into running state
+    /// (BatchNorm's running mean and variance, as PyTorch does in train mode). train_step calls
+    /// it once the update is accepted; a refused step leaves the running state alone too.
+    template <std::size_t B>
+    constexpr void update_statistics(const Workspace<B>& ws) noexcept {
+        Chain::update_state(parameters, ws.template get<2>());
+    }
+
+    /// Product of the activations' |f'| bounds along the deepest path (Dense and BatchNorm
+    /// count as 1; a residual block as at least 1): how far the activations alone can shrink a
+    /// gradient. A 20-layer sigmoid stack gives 0.25^20 = 9.1e-13.
+    static constexpr double activation_derivative_bound = Chain::derivative_bound;
+
     // ---- parameters in and out (PyTorch state_dict order) -----------------------------------
 
     /// A network whose parameters are `flat`, in PyTorch `state_dict` order: per layer, weight

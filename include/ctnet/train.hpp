@@ -71,6 +71,7 @@ constexpr StepResult<typename Net::scalar> train_step(Net& net, Optimizer& optim
         if constexpr (std::is_same_v<Clipping, ClipByValue>) clip_gradient_value<Net>(grads, clipping.clip_value);
     }
     const Status s = optimizer.step(net.parameters, grads);
+    if (s == Status::ok) net.update_statistics(ws);
     return {value, norm, s};
 }
 

@@ -22,6 +22,24 @@ namespace ctnet::detail {
 
 namespace hana = boost::hana;
 
+/// An observer that sees nothing (the default of Chain's forward and backward).
+struct NoObserver {
+    template <class K, class M>
+    constexpr void forward_output(K, const M&) const noexcept {}
+    template <class K, class M>
+    constexpr void backward_output_gradient(K, const M&) const noexcept {}
+};
+
+/// A layer's bound on |dy/dx| from its activation alone (1 for layers without one).
+template <class L>
+constexpr double layer_derivative_bound() noexcept {
+    if constexpr (requires { L::derivative_bound; }) {
+        return L::derivative_bound;
+    } else {
+        return 1.0;
+    }
+}
+
 /// Layers L0 ... Ln-1 applied in order. Boost.Hana holds the bound layer types and folds over
 /// them: forward is a left fold, backward a right fold (the chain rule, last layer first).
 ///
@@ -84,25 +102,31 @@ struct Chain {
     }
 
     /// Training-mode forward: as inference, and fills `cache` with what backward reads.
-    /// `cache` is a Cache<B> (an rvalue when Cache<B> is empty and so holds nothing).
-    template <std::size_t B, class CacheRef>
+    /// `cache` is a Cache<B> (an rvalue when Cache<B> is empty and so holds nothing). The
+    /// observer, if any, sees each layer's output: `observer.forward_output(k, y_k)`.
+    template <std::size_t B, class CacheRef, class Observer = NoObserver>
     [[nodiscard]] static constexpr Matrix<T, B, out_size> forward(const Parameters& p, const Matrix<T, B, in_size>& x,
-                                                                  CacheRef&& cache) noexcept {
-        return hana::fold_left(indices, x, [&p, &cache](const auto& xk, auto k) noexcept {
+                                                                  CacheRef&& cache, Observer&& observer = {}) noexcept {
+        return hana::fold_left(indices, x, [&p, &cache, &observer](const auto& xk, auto k) noexcept {
             constexpr std::size_t K = decltype(k)::value;
             if constexpr (keeps_boundary<K>()) cache.template get<0>().template get<K - 1>() = xk;
-            return forward_train<layer<K>>(p.template get<K>(), xk, cache.template get<1>().template get<K>());
+            auto yk = forward_train<layer<K>>(p.template get<K>(), xk, cache.template get<1>().template get<K>());
+            observer.forward_output(k, yk);
+            return yk;
         });
     }
 
     /// Backward: from dL/dy, accumulates every layer's parameter gradients into `g` and returns
     /// dL/dx when WantInputGradient (else NotStored, and the first layer skips that product).
     /// `x` and `y` are the chain's input and output, or NotStored where the chain does not read them.
-    template <bool WantInputGradient, std::size_t B, class C, class X, class Y>
+    /// The observer, if any, sees the gradient arriving at each layer's output:
+    /// `observer.backward_output_gradient(k, dL/dy_k)`.
+    template <bool WantInputGradient, std::size_t B, class C, class X, class Y, class Observer = NoObserver>
     static constexpr auto backward(const Parameters& p, Parameters& g, const C& cache, const X& x, const Y& y,
-                                   const Matrix<T, B, out_size>& dy) noexcept {
+                                   const Matrix<T, B, out_size>& dy, Observer&& observer = {}) noexcept {
         return hana::fold_right(indices, dy, [&](auto k, const auto& dyk) noexcept {
             constexpr std::size_t K = decltype(k)::value;
+            observer.backward_output_gradient(k, dyk);
             decltype(auto) xk = input_of<K>(cache, x);
             decltype(auto) yk = output_of<K>(cache, y);
             constexpr bool want = K > 0 || WantInputGradient;
@@ -110,6 +134,21 @@ struct Chain {
                                                      cache.template get<1>().template get<K>(), xk, yk, dyk);
         });
     }
+
+    /// After a training-mode forward: lets each layer with running state (BatchNorm's running
+    /// mean and variance) fold in what that pass saw.
+    template <class CacheRef>
+    static constexpr void update_state(Parameters& p, const CacheRef& cache) noexcept {
+        hana::for_each(indices, [&](auto k) noexcept {
+            constexpr std::size_t K = decltype(k)::value;
+            if constexpr (requires { layer<K>::update_state(p.template get<K>(), cache.template get<1>().template get<K>()); })
+                layer<K>::update_state(p.template get<K>(), cache.template get<1>().template get<K>());
+        });
+    }
+
+    /// The largest product of activation-derivative bounds along any path through the chain:
+    /// layers without a `derivative_bound` (Dense, BatchNorm) count as 1.
+    static constexpr double derivative_bound = (1.0 * ... * layer_derivative_bound<Ls>());
 
     /// Calls f on each trainable tensor of every layer, side by side across `ps`.
     template <class F, class... Ps>
