@@ -2,6 +2,7 @@
 #pragma once
 
 #include <ctnet/clip.hpp>
+#include <ctnet/diagnostics.hpp>
 #include <ctnet/gradient_check.hpp>
 #include <ctnet/init.hpp>
 #include <ctnet/input.hpp>

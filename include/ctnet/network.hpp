@@ -122,13 +122,15 @@ struct Network {
     }
 
     /// Training-mode forward: as inference, and fills `ws` with what backward reads.
-    template <class U, std::size_t B, std::size_t N>
-    [[nodiscard]] constexpr Matrix<scalar, B, out_size> forward(const Matrix<U, B, N>& x, Workspace<B>& ws) const noexcept {
+    /// An observer (see ctnet/diagnostics.hpp) may watch each layer's output.
+    template <class U, std::size_t B, std::size_t N, class Observer = detail::NoObserver>
+    [[nodiscard]] constexpr Matrix<scalar, B, out_size> forward(const Matrix<U, B, N>& x, Workspace<B>& ws,
+                                                                Observer&& observer = {}) const noexcept {
         if constexpr (!input_ok<U, N>()) {
             return {};
         } else {
             if constexpr (Chain::backward_needs_input) ws.template get<0>() = x;
-            auto y = Chain::forward(parameters, x, ws.template get<2>());
+            auto y = Chain::forward(parameters, x, ws.template get<2>(), observer);
             if constexpr (Chain::backward_needs_output) ws.template get<1>() = y;
             return y;
         }
@@ -138,9 +140,12 @@ struct Network {
 
     /// From dL/dy of the batch last passed through `forward(x, ws)`, adds dL/dparameters to
     /// `grads` (gradients accumulate, as in PyTorch; start from `Gradients{}`).
-    template <std::size_t B>
-    constexpr void backward(const Workspace<B>& ws, const Matrix<scalar, B, out_size>& dy, Gradients& grads) const noexcept {
-        (void)Chain::template backward<false>(parameters, grads, ws.template get<2>(), ws.template get<0>(), ws.template get<1>(), dy);
+    /// An observer (see ctnet/diagnostics.hpp) may watch the gradient at each layer's output.
+    template <std::size_t B, class Observer = detail::NoObserver>
+    constexpr void backward(const Workspace<B>& ws, const Matrix<scalar, B, out_size>& dy, Gradients& grads,
+                            Observer&& observer = {}) const noexcept {
+        (void)Chain::template backward<false>(parameters, grads, ws.template get<2>(), ws.template get<0>(),
+                                              ws.template get<1>(), dy, observer);
     }
 
     /// As backward, and also returns dL/dx (the vector-Jacobian product with the input).
