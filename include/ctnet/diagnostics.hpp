@@ -23,6 +23,7 @@ struct GradientThresholds {
 /// One layer's line in a GradientReport.
 template <class T>
 struct LayerGradientReport {
+    const char* name = "";             ///< the layer's kind: "Dense", "BatchNorm", "Residual", ...
     bool has_parameters = false;
     T parameter_gradient_norm = T(0);  ///< L2 norm of dL/dparameters of this layer
     T output_gradient_norm = T(0);     ///< L2 norm of dL/dy arriving at this layer's output
@@ -125,6 +126,7 @@ template <class Net, class Loss, std::size_t B, class Target>
         using L = typename Net::Chain::template layer<K>;
         auto& line = report.layers[K];
         line.has_parameters = L::parameter_count > 0;
+        if constexpr (requires { L::name; }) line.name = L::name;
         T squares = T(0);
         L::for_each_tensor(
             [&](const auto& tensor) noexcept {

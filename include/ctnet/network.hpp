@@ -158,8 +158,8 @@ struct Network {
     /// After a training-mode `forward(x, ws)`: folds the batch statistics into running state
     /// (BatchNorm's running mean and variance, as PyTorch does in train mode). train_step calls
     /// it once the update is accepted; a refused step leaves the running state alone too.
-    template <std::size_t B>
-    constexpr void update_statistics(const Workspace<B>& ws) noexcept {
+    template <class W>  // a Workspace<B> (an alias B cannot be deduced through)
+    constexpr void update_statistics(const W& ws) noexcept {
         Chain::update_state(parameters, ws.template get<2>());
     }
 

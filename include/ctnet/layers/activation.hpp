@@ -39,6 +39,7 @@ template <class A, class T, std::size_t N>
 struct ActivationLayer : ParameterFreeLayer<T, N, N> {
     using typename ParameterFreeLayer<T, N, N>::Parameters;
     using description = A;
+    static constexpr const char* name = "activation";
     static constexpr bool backward_needs_input = A::derivative_from == DerivativeFrom::input;
     static constexpr bool backward_needs_output = A::derivative_from == DerivativeFrom::output;
     static constexpr double derivative_bound = A::derivative_bound;

@@ -24,6 +24,7 @@ constexpr void reject_batch_norm_batch_of_one() noexcept {
 template <class T, std::size_t N, class Epsilon, class Momentum>
 struct BatchNormLayer {
     using scalar = T;
+    static constexpr const char* name = "BatchNorm";
     static constexpr std::size_t in_size = N;
     static constexpr std::size_t out_size = N;
     static constexpr T epsilon = static_cast<T>(Epsilon::num) / static_cast<T>(Epsilon::den);

@@ -26,6 +26,7 @@ struct DenseLayer {
     static constexpr std::size_t in_size = In;
     static constexpr std::size_t out_size = Out;
     static constexpr bool has_bias = HasBias == Bias::learned;
+    static constexpr const char* name = "Dense";
 
     struct ParametersWithBias {
         Matrix<T, In, Out> weight_t;

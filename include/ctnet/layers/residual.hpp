@@ -29,6 +29,7 @@ template <class Inner, bool Projected>
 struct ResidualLayer {
     using scalar = typename Inner::scalar;
     using T = scalar;
+    static constexpr const char* name = Projected ? "ProjectedResidual" : "Residual";
     static constexpr std::size_t in_size = Inner::in_size;
     static constexpr std::size_t out_size = Inner::out_size;
     using Projection = DenseLayer<T, in_size, out_size, Bias::none>;

@@ -15,6 +15,7 @@ namespace detail {
 template <class T, std::size_t N>
 struct SoftmaxLayer : ParameterFreeLayer<T, N, N> {
     using typename ParameterFreeLayer<T, N, N>::Parameters;
+    static constexpr const char* name = "Softmax";
     static constexpr bool backward_needs_input = false;
     static constexpr bool backward_needs_output = true;  // dx = y * (dy - <dy, y>)
     static constexpr double derivative_bound = 0.5;
