@@ -324,8 +324,10 @@ def in_features(model):
     raise ValueError
 
 
-def emit_model_params(h, model):
-    p = flat_params(model)
+def emit_model_params(h, model, params=None):
+    """params: the flat values to emit (default: the model's current ones). Pass values taken
+    before a train-mode forward: it moves BatchNorm's running statistics in place."""
+    p = flat_params(model) if params is None else params
     h.size("param_count", len(p))
     h.string("param_layout", param_layout(model))
     h.f32("params", p, ["param_count"])
@@ -804,6 +806,7 @@ eval_input.
             model[1].weight.copy_(uniform(g0, 0.5, 1.5, 16))
             model[1].bias.copy_(uniform(g0, -0.5, 0.5, 16))
         m32, m64 = model_pair(model)
+        initial_params = flat_params(m32)  # before the train-mode forward moves the running stats
         g = gen(dseed)
         x = normal(g, samples, 8, std=1.5)
         target = normal(g, samples, 1)
@@ -831,7 +834,7 @@ afterwards.  Inputs ~ N(0, 1.5^2), data seed %d.
         h.size("num_features", 16)
         h.size("bn_param_offset", 8 * 16 + 16, "offset of 1.weight in params")
         h.size("num_batches_tracked_after", 1)
-        emit_model_params(h, m32)
+        emit_model_params(h, m32, initial_params)
         h.f32("input", x, ["samples", "in_features"])
         h.f32("target", target, ["samples", "out_features"])
         for tag, fn in (("f32", h.f32), ("f64", h.f64)):
