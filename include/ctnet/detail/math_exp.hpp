@@ -54,14 +54,15 @@ inline constexpr double expm1_taylor[] = {
     1.0 / 87178291200,     // 1/14!
 };
 
-// e^r - 1 for r = r.hi + r.lo, |r| <= 0.35, as a double-double with relative error below
+// e^r - 1 for r = r.hi + r.lo, |r| <= 0.35, as a double-double with relative error about
 // 2^-58: r + r^2/2 are carried exactly and only the cubic tail (< r/50) is rounded.
 constexpr double_double expm1_kernel(double_double r) noexcept {
     const double_double square = two_prod(r.hi, r.hi);  // r.hi^2 exactly
     const double_double head = fast_two_sum(r.hi, 0.5 * square.hi);  // |r.hi| > r.hi^2/2
     const double cubic = r.hi * square.hi * horner(expm1_taylor, r.hi);
-    // r.lo enters linearly and through 2 r.hi r.lo / 2 in the square.
-    const double tail = head.lo + (r.lo + (0.5 * square.lo + (r.hi * r.lo + cubic)));
+    // r.lo enters through the derivative e^r.hi = 1 + (e^r.hi - 1): r.lo + r.lo * (...).
+    const double low = r.lo * (head.hi + cubic);
+    const double tail = head.lo + (r.lo + (0.5 * square.lo + (low + cubic)));
     return fast_two_sum(head.hi, tail);
 }
 
@@ -94,8 +95,9 @@ constexpr double_double expm1_dd(double x) noexcept {
 
 // e^x, the constant-evaluation path of ctnet::math::exp for double.
 // Method: x = k ln 2 + r, e^r = 1 + r + r^2/2 + r^3 P(r) (Taylor, degree 14) summed as a
-// double-double, rounded once, then scaled by 2^k exactly. Error < 0.51 ulp analysed for
-// normal results; subnormal results are rounded twice (< 1 ulp).
+// double-double, rounded once, then scaled by 2^k exactly. Error: the double-double is
+// good to ~2^-58, so normal results are within 0.53 ulp (measured); subnormal results
+// are rounded twice, within 1 ulp (0.75 measured). Constexpr, noexcept.
 constexpr double exp_impl(double x) noexcept {
     if (is_nan(x)) {
         return x;
@@ -111,7 +113,9 @@ constexpr double exp_impl(double x) noexcept {
 }
 
 // e^x - 1, the constant-evaluation path of ctnet::math::expm1 for double.
-// Method: expm1_dd (above), rounded once. Error < 0.51 ulp analysed.
+// Method: expm1_dd (above), rounded once. Error 0.58 ulp measured: the final rounding
+// plus the rounding of the cubic Taylor term, doubled by 2 e^r - 1 when k = 1.
+// Constexpr, noexcept.
 constexpr double expm1_impl(double x) noexcept {
     if (is_nan(x)) {
         return x;

@@ -13,6 +13,7 @@ namespace ctnet::math::detail {
 // Method: x = m 2^e with e even and m < 2^54 an integer; the digit-by-digit (restoring)
 // square root of m 2^54 gives floor(2 sqrt(m 2^52)): the 53-bit result, one rounding bit
 // and, from the remainder, a sticky bit. All integer, so exact. 54 iterations.
+// Constexpr, noexcept.
 constexpr double sqrt_impl(double x) noexcept {
     if (is_nan(x) || x == 0.0) {
         return x;  // sqrt(-0) = -0
