@@ -38,9 +38,11 @@ constexpr void reject_flat_size() noexcept {
                   "PyTorch state_dict order (the note below shows Got and Expected)");
 }
 
-/// Stand-in for a topology that failed its checks, so one mistake gives one error.
+/// Stand-in for a topology that failed its checks, so one mistake gives one error (it keeps the
+/// requested scalar when that is valid, so code using the network's types adds no errors).
+template <class T>
 struct InvalidTopology {
-    using type = bind_chain<double, 1, Identity>;
+    using type = bind_chain<std::conditional_t<std::floating_point<T>, T, double>, 1, Identity>;
 };
 
 template <class T, class... Ds>
@@ -67,7 +69,7 @@ template <class T, class... Topology>
 struct Network {
     static constexpr bool valid = detail::check_topology<T, Topology...>();
     using Chain = typename std::conditional_t<valid, detail::BindTopology<T, Topology...>,
-                                              detail::InvalidTopology>::type;
+                                              detail::InvalidTopology<T>>::type;
 
     using scalar = typename Chain::scalar;
     using Parameters = typename Chain::Parameters;

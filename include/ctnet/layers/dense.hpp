@@ -105,10 +105,20 @@ struct DenseLayer {
 ///
 ///     using Net = ctnet::Network<float, ctnet::Input<10>, ctnet::Dense<20>, ctnet::ReLU,
 ///                                ctnet::Dense<1, ctnet::Bias::none>>;
+namespace detail {
+/// Carrier of Dense's width rule, reached when the network reads Dense::valid. A static_assert in
+/// Dense's own body would make Clang 16 treat the class as broken (no members), and the network
+/// would then add "not a layer" to the real message.
+template <std::size_t Out>
+constexpr bool check_dense_width() noexcept {
+    static_assert(Out > 0, "ctnet: Dense<0> has no outputs; give Dense a width of at least 1");
+    return Out > 0;
+}
+}  // namespace detail
+
 template <std::size_t Out, Bias HasBias = Bias::learned>
 struct Dense {
-    static_assert(Out > 0, "ctnet: Dense<0> has no outputs; give Dense a width of at least 1");
-    static constexpr bool valid = Out > 0;
+    static constexpr bool valid = detail::check_dense_width<Out>();
     static constexpr std::size_t out_size = Out;
 
     template <class T, std::size_t In>
