@@ -69,7 +69,9 @@ void write_svg(const std::string& path, const std::array<vanishing::Outcome, van
     std::fprintf(f, "<line x1='%g' y1='%g' x2='%g' y2='%g' stroke='black'/>\n", left, top, left, h - bottom);
     for (std::size_t c = 0; c < outcomes.size(); ++c) {
         const auto& o = outcomes[c];
-        std::fprintf(f, "<polyline fill='none' stroke-width='2' stroke='%s' points='", colours[c % 7]);
+        // The clipped run has the same gradients at initialisation as the unclipped one: dash it.
+        std::fprintf(f, "<polyline fill='none' stroke-width='2' stroke='%s'%s points='", colours[c % 7],
+                     c + 1 == outcomes.size() ? " stroke-dasharray='8 6'" : "");
         for (std::size_t k = 0; k < o.weight_layers; ++k)
             std::fprintf(f, "%g,%g ", px(double(k)), py(std::log10(o.gradient_norm[k] > 1e-30 ? o.gradient_norm[k] : 1e-30)));
         std::fprintf(f, "'/>\n");
