@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 
 #include <ctnet/detail/chain.hpp>
 #include <ctnet/detail/pack.hpp>
@@ -11,6 +12,7 @@
 #include <ctnet/layer.hpp>
 #include <ctnet/layers/dense.hpp>
 #include <ctnet/matrix.hpp>
+#include <ctnet/stack.hpp>
 
 namespace ctnet {
 
@@ -45,6 +47,11 @@ struct ResidualLayer {
                        std::conditional_t<keeps_inner_output, Matrix<T, B, out_size>, NotStored>>;
     static constexpr bool backward_needs_input = Inner::backward_needs_input || Projected;
     static constexpr bool backward_needs_output = false;
+    /// Stack bytes of an inference forward beyond the block's output (see ctnet/stack.hpp): the
+    /// values inside f, and f(x) or the projection P x held beside them.
+    template <std::size_t B>
+    static constexpr std::size_t forward_stack_bytes =
+        chain_value_bytes<Inner, B>(std::make_index_sequence<Inner::layer_count>{}) + sizeof(Matrix<T, B, out_size>);
     /// The skip path carries the gradient with gain 1 whatever f does.
     static constexpr double derivative_bound = Inner::derivative_bound > 1.0 ? Inner::derivative_bound : 1.0;
 
