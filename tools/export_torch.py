@@ -6,7 +6,10 @@
 MODEL is a TorchScript file (torch.jit.script or torch.jit.trace of an
 nn.Sequential, saved with .save()), a pickled nn.Module (torch.save(model)),
 or a state_dict (torch.save(model.state_dict())) together with --arch, the
-topology in the syntax of tests/data, e.g. "Linear(10,20) ReLU Linear(20,1)".
+topology in the syntax of tests/data, e.g. "Linear(10,20) ReLU Linear(20,1)",
+"Linear(8,16) BatchNorm1d(16) Residual[Linear(16,16) Tanh Linear(16,16)]" or
+"ResidualProj(8,12)[Linear(8,12) ReLU]". The model is exported for inference:
+it is put in eval mode (BatchNorm1d uses its running statistics).
 
 It writes two headers:
   NAME.hpp            namespace NAME: `using Model = ctnet::Network<...>`, the
@@ -50,15 +53,24 @@ def to_scalar(value, scalar):
     return struct.unpack("<f", struct.pack("<f", value))[0] if scalar == "float" else float(value)
 
 
-def exact_ratio(value, what, scalar):
+def exact_ratio(value, what, scalar, decimal=False):
     """A std::ratio for a hyper-parameter, refused unless ctnet's value (num / den computed in the
-    scalar, as ctnet::detail::ratio_value) is PyTorch's (the double attribute rounded to the scalar)."""
-    r = fractions.Fraction(value).limit_denominator(1000000)
-    ctnet_value = to_scalar(to_scalar(r.numerator, scalar) / to_scalar(r.denominator, scalar), scalar)
-    if ctnet_value != to_scalar(value, scalar):
-        raise ExportError("%s = %r is not a ratio of integers below 10^6; ctnet takes it as a std::ratio"
-                          % (what, value))
-    return r
+    scalar, as ctnet::detail::ratio_value) is PyTorch's (the double attribute rounded to the scalar).
+
+    The ratio is the simplest one with a denominator below 10^6; with `decimal`, also the value's
+    shortest decimal form (BatchNorm's eps = 1e-8 -> 1/100000000), numerator and denominator below
+    2^53 so that Python computes the same quotient as the C++ compiler."""
+    candidates = [fractions.Fraction(value).limit_denominator(1000000)]
+    if decimal and math.isfinite(value):
+        candidates.append(fractions.Fraction(repr(float(value))))
+    for r in candidates:
+        if abs(r.numerator) > 2 ** 53 or r.denominator > 2 ** 53:
+            continue
+        ctnet_value = to_scalar(to_scalar(r.numerator, scalar) / to_scalar(r.denominator, scalar), scalar)
+        if ctnet_value == to_scalar(value, scalar):
+            return r
+    raise ExportError("%s = %r is not a ratio of integers below %s; ctnet takes it as a std::ratio"
+                      % (what, value, "10^6 or a short decimal fraction" if decimal else "10^6"))
 
 
 def ratio_cpp(r):
@@ -85,25 +97,27 @@ class Rule:
 
     cpp(module, layer, scalar)   -> the C++ description, e.g. "ctnet::Dense<20>"
     torch(module, layer, scalar) -> PyTorch's spelling, as ctnet::layer_name::write_torch
-    tensors(module)              -> the state_dict tensors, in order
+    tensors(module)              -> the tensors of ctnet's flat order (state_dict order), in order
     out_width(module, in_width)  -> the output width
+    check(module, layer, width)  -> raises ExportError if the layer cannot take `width` inputs
+    describe(module, at, scalar, width) -> a Layer; replaces the five above for a layer holding
+                                    layers (residual blocks)
+    matches(module)              -> for rules found by structure rather than by type name
+    label                        -> the name in the list of supported layers
     """
-    cpp: Callable
-    torch: Callable
+    cpp: Callable = None
+    torch: Callable = None
     tensors: Callable = lambda m: []
     out_width: Callable = lambda m, width: width
-    exportable: bool = True
+    check: Callable = lambda m, layer, width: None
+    describe: Callable = None
+    matches: Callable = None
+    label: str = None
 
 
 def element_wise(name, torch_spelling=None):
     return Rule(cpp=lambda m, layer, scalar: "ctnet::" + name,
                 torch=lambda m, layer, scalar: torch_spelling or name + "()")
-
-
-def not_yet(reason):
-    def refuse(m, layer, scalar):
-        raise ExportError("%s cannot be exported yet: %s" % (layer, reason))
-    return Rule(cpp=refuse, torch=refuse, exportable=False)
 
 
 def linear_rule():
@@ -126,7 +140,12 @@ def linear_rule():
         in_width, out_width, bias = shape(m)
         return "Linear(%d, %d%s)" % (in_width, out_width, "" if bias else ", bias=False")
 
-    return Rule(cpp=cpp, torch=spelled, tensors=tensors, out_width=lambda m, w: shape(m)[1])
+    def check(m, layer, width):
+        takes = shape(m)[0]
+        if takes != width:
+            raise ExportError("%s takes %d inputs but the layer before gives %d" % (layer, takes, width))
+
+    return Rule(cpp=cpp, torch=spelled, tensors=tensors, out_width=lambda m, w: shape(m)[1], check=check)
 
 
 def leaky_relu_rule():
@@ -180,8 +199,163 @@ def softmax_rule():
                 torch=lambda m, layer, s: check(m, layer) or "Softmax(dim=-1)")
 
 
+def batch_norm_rule():
+    """BatchNorm1d(n, eps, momentum) -> ctnet::BatchNorm<eps ratio, momentum ratio>, for inference:
+    weight, bias, running_mean, running_var (num_batches_tracked is not exported)."""
+    def tensors(m):
+        params, buffers = dict(m.named_parameters(recurse=False)), dict(m.named_buffers(recurse=False))
+        return [params["weight"], params["bias"], buffers["running_mean"], buffers["running_var"]]
+
+    def features(m):
+        own = dict(m.named_buffers(recurse=False))
+        return int(own["running_mean"].shape[0])
+
+    def ratios(m, layer, scalar):
+        eps = float(attribute(m, "eps", layer))
+        momentum = attribute(m, "momentum", layer)
+        if momentum is None:
+            raise ExportError("%s: momentum=None (a cumulative moving average); ctnet::BatchNorm takes a fixed "
+                              "momentum as a std::ratio: build it with a number, e.g. momentum=0.1" % layer)
+        if not eps > 0.0:
+            raise ExportError("%s: eps = %r; ctnet::BatchNorm needs eps > 0" % (layer, eps))
+        if not 0.0 <= float(momentum) <= 1.0:
+            raise ExportError("%s: momentum = %r; ctnet::BatchNorm needs a momentum in [0, 1]" % (layer, momentum))
+        return (exact_ratio(eps, layer + ": eps", scalar, decimal=True),
+                exact_ratio(float(momentum), layer + ": momentum", scalar, decimal=True))
+
+    def check(m, layer, width):
+        params, buffers = dict(m.named_parameters(recurse=False)), dict(m.named_buffers(recurse=False))
+        if not getattr(m, "affine", True) or params.get("weight") is None or params.get("bias") is None:
+            raise ExportError("%s: affine=False (no weight and bias); ctnet::BatchNorm always has them: build it "
+                              "with affine=True (weight 1 and bias 0 are the same function)" % layer)
+        if (not getattr(m, "track_running_stats", True) or buffers.get("running_mean") is None
+                or buffers.get("running_var") is None):
+            raise ExportError("%s: track_running_stats=False (it normalises by each batch's statistics, also in "
+                              "eval mode); ctnet::BatchNorm infers with running_mean and running_var: train it "
+                              "with track_running_stats=True" % layer)
+        if features(m) != width:
+            raise ExportError("%s normalises %d features but the layer before gives %d" % (layer, features(m), width))
+
+    def cpp(m, layer, scalar):
+        eps, momentum = ratios(m, layer, scalar)
+        return "ctnet::BatchNorm<%s, %s>" % (ratio_cpp(eps), ratio_cpp(momentum))
+
+    def spelled(m, layer, scalar):
+        eps, momentum = ratios(m, layer, scalar)
+        return "BatchNorm1d(%d, eps=%s, momentum=%s)" % (features(m), ratio_torch(eps), ratio_torch(momentum))
+
+    return Rule(cpp=cpp, torch=spelled, tensors=tensors, check=check)
+
+
+class Residual(nn.Module):
+    """y = x + f(x), as tools/gen_reference.py's Residual: `--arch` builds it for Residual[...]."""
+
+    def __init__(self, *layers):
+        super().__init__()
+        self.f = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return x + self.f(x)
+
+
+class ResidualProj(nn.Module):
+    """y = proj(x) + f(x), proj = Linear(in, out, bias=False), as tools/gen_reference.py's
+    ResidualProj (state_dict: f's entries, then proj.weight): `--arch` builds it for
+    ResidualProj(in,out)[...]."""
+
+    def __init__(self, in_features, out_features, *layers):
+        super().__init__()
+        self.f = nn.Sequential(*layers)
+        self.proj = nn.Linear(in_features, out_features, bias=False)
+
+    def forward(self, x):
+        return self.proj(x) + self.f(x)
+
+
+def residual_rule():
+    """A residual block: any module whose children are `f` (a Sequential) and optionally `proj` (a
+    Linear without bias), with no tensors of its own, and whose forward is x + f(x) (or
+    proj(x) + f(x)): ctnet::Residual<f...> or ctnet::ProjectedResidual<f...>. Recognised by this
+    structure (also in TorchScript, which keeps the attributes), whatever the class is called; the
+    forward is checked numerically."""
+    def parts(m):
+        children = dict(m.named_children())
+        f, proj = children.get("f"), children.get("proj")
+        return f, proj, children
+
+    def matches(m):
+        f, proj, children = parts(m)
+        return (module_type(m) != "Sequential" and f is not None and module_type(f) == "Sequential"
+                and set(children) <= {"f", "proj"})
+
+    def describe_block(m, at, scalar, width):
+        f, proj, children = parts(m)
+        if not matches(m):
+            raise ExportError("%s is not a residual block ctnet can export: it needs the children f (an "
+                              "nn.Sequential) and optionally proj (an nn.Linear without bias), and has %s"
+                              % (at.label, ", ".join("%s (%s)" % (k, module_type(v)) for k, v in children.items())
+                                 or "none"))
+        own = list(m.named_parameters(recurse=False)) + list(m.named_buffers(recurse=False))
+        if own:
+            raise ExportError("%s: a residual block's own tensors (%s) have no place in ctnet::Residual; keep "
+                              "them in f or proj" % (at.label, ", ".join(name for name, _ in own)))
+        if proj is not None:
+            if module_type(proj) != "Linear":
+                raise ExportError("%s: proj is a %s; ctnet::ProjectedResidual's projection is a Linear without "
+                                  "bias" % (at.label, module_type(proj)))
+            proj_params = dict(proj.named_parameters(recurse=False))
+            if proj_params.get("bias") is not None:
+                raise ExportError("%s: proj has a bias; ctnet::ProjectedResidual's projection is a Linear "
+                                  "without bias (y = P x + f(x)): put the bias in f's last Linear" % at.label)
+            proj_out, proj_in = (int(d) for d in proj_params["weight"].shape)
+            if proj_in != width:
+                raise ExportError("%s: proj takes %d inputs but the layer before gives %d"
+                                  % (at.label, proj_in, width))
+        inner = describe_chain(flatten(f, at.name + ".f." if at.name else "f."), width, scalar, at.index + ".")
+        if not inner:
+            raise ExportError("%s: f is empty; ctnet::Residual needs at least one layer inside" % at.label)
+        out_width = inner[-1].out_width
+        if proj is None and out_width != width:
+            raise ExportError("%s: f gives %d features for %d inputs; x + f(x) needs them equal (or a projection: "
+                              "proj = Linear(%d, %d, bias=False), y = proj(x) + f(x))"
+                              % (at.label, out_width, width, width, out_width))
+        if proj is not None and proj_out != out_width:
+            raise ExportError("%s: proj gives %d features but f gives %d" % (at.label, proj_out, out_width))
+        check_residual_forward(m, f, proj, width, at.label)
+        inner_cpp = ", ".join(layer.cpp for layer in inner)
+        inner_torch = ", ".join(layer.torch for layer in inner)
+        tensors = [t for layer in inner for t in layer.tensors]
+        if proj is None:
+            return Layer("ctnet::Residual<%s>" % inner_cpp, "Residual(%s)" % inner_torch, tensors, out_width)
+        return Layer("ctnet::ProjectedResidual<%s>" % inner_cpp,
+                     "ResidualProj(%d, %d, %s)" % (width, out_width, inner_torch),
+                     tensors + [proj_params["weight"]], out_width)
+
+    return Rule(describe=describe_block, matches=matches,
+                label="residual blocks (f = Sequential, optional proj = Linear(bias=False): x + f(x), proj(x) + f(x))")
+
+
+def check_residual_forward(m, f, proj, width, label):
+    """The block's forward must be x + f(x) (proj(x) + f(x)): checked on a few inputs, in eval mode."""
+    reference = next(iter(m.parameters()), None)
+    dtype = reference.dtype if reference is not None else torch.float32
+    x = torch.randn(3, width, generator=torch.Generator().manual_seed(1), dtype=torch.float64).to(dtype)
+    with torch.no_grad():
+        try:
+            got = m(x)
+        except Exception as e:  # noqa: BLE001 (any failure of the user's forward)
+            raise ExportError("%s: its forward fails on a [3, %d] input: %s" % (label, width, e)) from None
+        expected = (proj(x) if proj is not None else x) + f(x)
+    if not isinstance(got, torch.Tensor) or got.shape != expected.shape or \
+            not torch.allclose(got, expected, rtol=1e-5, atol=1e-6):
+        raise ExportError("%s has the children of a residual block but its forward is not %s; ctnet exports "
+                          "y = x + f(x) and y = proj(x) + f(x) only" % (label, "proj(x) + f(x)" if proj is not None
+                                                                       else "x + f(x)"))
+
+
 LAYERS = {
-    # PyTorch module type: Rule. A module type missing here is refused with the list of these.
+    # PyTorch module type: Rule. A module type missing here (and not a residual block) is refused
+    # with the list of these.
     "Linear": linear_rule(),
     "ReLU": element_wise("ReLU"),
     "Sigmoid": element_wise("Sigmoid"),
@@ -194,11 +368,19 @@ LAYERS = {
     "GELU": gelu_rule(),
     "Softplus": softplus_rule(),
     "Softmax": softmax_rule(),
-    # Layers ctnet is growing; each becomes a Rule here (and a ctnet::layer_name in export.hpp).
-    "BatchNorm1d": not_yet("the exporter does not map BatchNorm1d to ctnet::BatchNorm yet"),
-    "Residual": not_yet("the exporter does not map residual blocks to ctnet::Residual yet"),
-    "ResidualProj": not_yet("the exporter does not map residual blocks to ctnet::Residual yet"),
+    "BatchNorm1d": batch_norm_rule(),
+    # Residual blocks are found by structure (any class name); these names are tools/gen_reference.py's.
+    "Residual": residual_rule(),
 }
+LAYERS["ResidualProj"] = LAYERS["Residual"]
+
+
+def rule_for(module):
+    """The Rule for a module: by type name, else a rule that recognises its structure; None if none."""
+    rule = LAYERS.get(module_type(module))
+    if rule is not None:
+        return rule
+    return next((r for r in LAYERS.values() if r.matches is not None and r.matches(module)), None)
 
 
 def module_type(module):
@@ -218,6 +400,68 @@ def flatten(module, prefix=""):
 
 
 @dataclass
+class Layer:
+    """One layer as ctnet sees it: its description, PyTorch's spelling, its tensors, its width."""
+    cpp: str
+    torch: str
+    tensors: list
+    out_width: int
+
+
+@dataclass
+class At:
+    """Where a layer is: `index` ("1", or "1.0" inside the residual block at index 1), its
+    state_dict prefix `name`, and the label errors use: "layer 1 (1: Linear)"."""
+    index: str
+    name: str
+    label: str
+
+
+def describe_layer(module, at, scalar, width):
+    rule = rule_for(module)
+    if rule is None:
+        raise ExportError("%s is not supported by ctnet; supported layers: %s" % (at.label, supported_list()))
+    if rule.describe is not None:
+        return rule.describe(module, at, scalar, width)
+    rule.check(module, at.label, width)
+    return Layer(rule.cpp(module, at.label, scalar), rule.torch(module, at.label, scalar),
+                 list(rule.tensors(module)), rule.out_width(module, width))
+
+
+def describe_chain(layers, width, scalar, index_prefix=""):
+    """The Layers of a flattened chain taking `width` inputs; refuses the first unsupported layer."""
+    described = []
+    for index, (name, module) in enumerate(layers):
+        at = At(index_prefix + str(index), name, "layer %s%d (%s: %s)" % (index_prefix, index, name or "<root>",
+                                                                            module_type(module)))
+        described.append(describe_layer(module, at, scalar, width))
+        width = described[-1].out_width
+    return described
+
+
+def first_width(layers):
+    """The input width the first layer that knows one takes (Linear, BatchNorm1d, residual blocks)."""
+    for _, module in layers:
+        kind = module_type(module)
+        if kind == "Linear":
+            return int(dict(module.named_parameters(recurse=False))["weight"].shape[1])
+        if kind == "BatchNorm1d":
+            buffers, params = dict(module.named_buffers(recurse=False)), dict(module.named_parameters(recurse=False))
+            known = buffers.get("running_mean") if buffers.get("running_mean") is not None else params.get("weight")
+            if known is not None:
+                return int(known.shape[0])
+        children = dict(module.named_children())
+        if kind != "Sequential" and "f" in children:
+            proj = children.get("proj")
+            if proj is not None and module_type(proj) == "Linear":
+                return int(dict(proj.named_parameters(recurse=False))["weight"].shape[1])
+            width = first_width(flatten(children["f"]))
+            if width is not None:
+                return width
+    return None
+
+
+@dataclass
 class Description:
     cpp_type: str
     torch_spelling: str
@@ -228,55 +472,44 @@ class Description:
 
 def describe(model, scalar, input_width=None):
     """Maps every layer through LAYERS; refuses the model naming the first unsupported layer."""
-    if module_type(model) != "Sequential" and module_type(model) not in LAYERS:
+    if module_type(model) != "Sequential" and rule_for(model) is None:
         raise ExportError("the model is a %s; ctnet exports torch.nn.Sequential models of the layers %s"
                           % (module_type(model), supported_list()))
     layers = flatten(model)
     if not layers:
         raise ExportError("the Sequential is empty")
-    cpp, spelled, params = [], [], []
-    width = input_width
-    first_linear = next((m for _, m in layers if module_type(m) == "Linear"), None)
+    width = input_width if input_width is not None else first_width(layers)
     if width is None:
-        if first_linear is None:
-            raise ExportError("the model has no Linear layer to take the input width from; pass --input-width")
-        width = int(dict(first_linear.named_parameters(recurse=False))["weight"].shape[1])
-    in_width = width
-    for index, (name, module) in enumerate(layers):
-        kind = module_type(module)
-        layer = "layer %d (%s: %s)" % (index, name or "<root>", kind)
-        rule = LAYERS.get(kind)
-        if rule is None:
-            raise ExportError("%s is not supported by ctnet; supported layers: %s" % (layer, supported_list()))
-        if kind == "Linear":
-            takes = int(dict(module.named_parameters(recurse=False))["weight"].shape[1])
-            if takes != width:
-                raise ExportError("%s takes %d inputs but the layer before gives %d" % (layer, takes, width))
-        cpp.append(rule.cpp(module, layer, scalar))
-        spelled.append(rule.torch(module, layer, scalar))
-        for tensor in rule.tensors(module):
+        raise ExportError("the model has no Linear or BatchNorm1d layer to take the input width from; "
+                          "pass --input-width")
+    described = describe_chain(layers, width, scalar)
+    params = []
+    for layer in described:
+        for tensor in layer.tensors:
             params += [float(v) for v in tensor.detach().to(torch.float64).reshape(-1).tolist()]
-        width = rule.out_width(module, width)
     if not params:
         raise ExportError("the model has no parameters; there is nothing to export")
     if scalar == "float":
         params = [struct.unpack("<f", struct.pack("<f", v))[0] for v in params]
-    cpp_type = "ctnet::Network<%s, ctnet::Input<%d>, %s>" % (scalar, in_width, ", ".join(cpp))
-    return Description(cpp_type, ", ".join(spelled), params, in_width, width)
+    cpp_type = "ctnet::Network<%s, ctnet::Input<%d>, %s>" % (scalar, width, ", ".join(layer.cpp for layer in described))
+    return Description(cpp_type, ", ".join(layer.torch for layer in described), params, width, described[-1].out_width)
 
 
 def supported_list():
-    return ", ".join(kind for kind, rule in LAYERS.items() if rule.exportable)
+    labels = []
+    for kind, rule in LAYERS.items():
+        label = rule.label or kind
+        if label not in labels:
+            labels.append(label)
+    return ", ".join(labels)
 
 
 # --------------------------------------------------------------------------
 # Loading: TorchScript, a pickled module, or a state_dict with --arch.
 # --------------------------------------------------------------------------
-def parse_arch(text):
-    """'Linear(10,20) ReLU Linear(20,1)' (the syntax of tests/data) -> nn.Sequential."""
-    if os.path.isfile(text):
-        with open(text) as f:
-            text = " ".join(line.split("#", 1)[0] for line in f)
+def split_arch(text):
+    """The top-level layers of a topology: 'Linear(8,12) Residual[Linear(12,12) Tanh]' ->
+    ['Linear(8,12)', 'Residual[Linear(12,12) Tanh]'] (spaces inside () and [] are kept)."""
     tokens, depth, current = [], 0, ""
     for ch in text:
         if ch.isspace() and depth == 0:
@@ -284,13 +517,41 @@ def parse_arch(text):
                 tokens.append(current)
             current = ""
             continue
-        depth += ch == "("
-        depth -= ch == ")"
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+            if depth < 0:
+                raise ExportError("--arch: unbalanced %r in %r" % (ch, text.strip()))
         current += ch
+    if depth != 0:
+        raise ExportError("--arch: unclosed ( or [ in %r" % text.strip())
     if current:
         tokens.append(current)
+    return tokens
+
+
+# --arch names that are not torch.nn modules: the residual blocks of tests/data's topologies,
+# written Residual[layers...] and ResidualProj(in,out)[layers...].
+ARCH_BLOCKS = {"Residual": Residual, "ResidualProj": ResidualProj}
+
+
+def parse_layers(text):
+    """The modules of a topology text (the syntax of tests/data), residual blocks built recursively."""
     modules = []
-    for token in tokens:
+    for token in split_arch(text):
+        inner = None
+        if token.endswith("]"):
+            depth, opening = 0, None
+            for at, ch in enumerate(token):
+                depth += ch == "("
+                depth -= ch == ")"
+                if ch == "[" and depth == 0:
+                    opening = at
+                    break
+            if opening is None:
+                raise ExportError("--arch: cannot read %r" % token)
+            token, inner = token[:opening], token[opening + 1:-1]
         try:
             node = ast.parse(token, mode="eval").body
         except SyntaxError:
@@ -309,14 +570,33 @@ def parse_arch(text):
         kwargs = {k.arg: value(k.value) for k in call.keywords} if call else {}
         if name == "Softmax" and not args and "dim" not in kwargs:
             kwargs["dim"] = -1  # tests/data's "Softmax" is over the last dimension
-        cls = getattr(nn, name, None)
-        if cls is None or not isinstance(cls, type) or not issubclass(cls, nn.Module):
-            raise ExportError("--arch: %r is not a torch.nn module; supported layers: %s" % (name, supported_list()))
+        if name in ARCH_BLOCKS:
+            if inner is None:
+                raise ExportError("--arch: %s needs its layers in brackets, e.g. Residual[Linear(16,16) Tanh] or "
+                                  "ResidualProj(8,12)[Linear(8,12) ReLU]" % token)
+            cls, args = ARCH_BLOCKS[name], args + parse_layers(inner)
+        elif inner is not None:
+            raise ExportError("--arch: %s[...]: only Residual and ResidualProj hold layers" % token)
+        else:
+            cls = getattr(nn, name, None)
+            if cls is None or not isinstance(cls, type) or not issubclass(cls, nn.Module):
+                raise ExportError("--arch: %r is not a torch.nn module; supported layers: %s"
+                                  % (name, supported_list()))
         try:
             modules.append(cls(*args, **kwargs))
         except TypeError as e:
             raise ExportError("--arch: %s: %s" % (token, e)) from None
-    return nn.Sequential(*modules)
+    return modules
+
+
+def parse_arch(text):
+    """'Linear(10,20) ReLU Linear(20,1)' (the syntax of tests/data), or a file holding it ('#'
+    comments), -> nn.Sequential; 'Residual[...]' and 'ResidualProj(i,o)[...]' become the
+    Residual and ResidualProj modules above."""
+    if os.path.isfile(text):
+        with open(text) as f:
+            text = " ".join(line.split("#", 1)[0] for line in f)
+    return nn.Sequential(*parse_layers(text))
 
 
 def load_model(path, arch):
@@ -410,7 +690,7 @@ def main(argv=None):
     parser.add_argument("--scalar", choices=("float", "double"), default="float")
     parser.add_argument("--samples", type=int, default=8, help="reference samples (default 8)")
     parser.add_argument("--data-seed", type=int, default=2024, help="seed of the reference inputs")
-    parser.add_argument("--input-width", type=int, help="input width, if no Linear layer gives it")
+    parser.add_argument("--input-width", type=int, help="input width, if no Linear or BatchNorm1d layer gives it")
     parser.add_argument("--no-reference", action="store_true", help="do not write NAME_reference.hpp")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)

@@ -10,7 +10,9 @@
 
 #include <ctnet/input.hpp>
 #include <ctnet/layers/activations.hpp>
+#include <ctnet/layers/batch_norm.hpp>
 #include <ctnet/layers/dense.hpp>
+#include <ctnet/layers/residual.hpp>
 #include <ctnet/layers/softmax.hpp>
 #include <ctnet/math.hpp>
 #include <ctnet/matrix.hpp>
@@ -120,7 +122,10 @@ private:
 ///   `template <class W> static constexpr void write(W& out)`: the C++ type (`ctnet::Dense<20>`);
 ///   `template <class W> static constexpr void write_torch(W& out, std::size_t in_width)`: the
 ///   PyTorch module for the header's comment (`Linear(10, 20)`), as tools/export_torch.py spells it.
-/// `out` is a TextWriter. The primary template marks a description write_header cannot spell.
+/// `out` is a TextWriter. A description whose output width is neither its `out_size` (Dense) nor
+/// its input width (element-wise layers) also gives `static constexpr std::size_t
+/// out_width(std::size_t in_width)` (ProjectedResidual). The primary template marks a description
+/// write_header cannot spell.
 template <class D>
 struct layer_name {
     static constexpr bool known = false;
@@ -145,6 +150,53 @@ constexpr void write_ratio_value(W& out, std::ratio<Num, Den>) noexcept {
         out.signed_integer(std::ratio<Num, Den>::den);
     }
 }
+
+/// The width after description D for `in` inputs: layer_name<D>::out_width(in) if it has one,
+/// else D::out_size (Dense<Out>), else `in` (element-wise layers, BatchNorm, Residual).
+template <class D>
+constexpr std::size_t spelled_out_width(std::size_t in) noexcept {
+    if constexpr (requires { layer_name<D>::out_width(in); }) {
+        return layer_name<D>::out_width(in);
+    } else if constexpr (requires { D::out_size; }) {
+        return D::out_size;
+    } else {
+        return in;
+    }
+}
+
+/// A chain of descriptions (a network's layers, or those inside a residual block), ", "-separated.
+template <class... Ds>
+struct ChainName {
+    static constexpr bool known = (layer_name<Ds>::known && ...);
+    template <class W>
+    static constexpr void write(W& out) noexcept {
+        bool first = true;
+        (
+            [&] {
+                if (!first) out.text(", ");
+                first = false;
+                layer_name<Ds>::write(out);
+            }(),
+            ...);
+    }
+    /// The PyTorch spellings, each layer given the width the layers before it leave.
+    template <class W>
+    static constexpr void write_torch(W& out, std::size_t width) noexcept {
+        bool first = true;
+        (
+            [&] {
+                if (!first) out.text(", ");
+                first = false;
+                layer_name<Ds>::write_torch(out, width);
+                width = spelled_out_width<Ds>(width);
+            }(),
+            ...);
+    }
+    static constexpr std::size_t out_width(std::size_t width) noexcept {
+        ((width = spelled_out_width<Ds>(width)), ...);
+        return width;
+    }
+};
 
 /// The spelling of a description without template arguments: `Names::cpp` and `Names::torch`.
 template <class Names>
@@ -268,6 +320,77 @@ struct layer_name<ELU<Alpha>> {
     }
 };
 
+/// BatchNorm1d(n, eps, momentum), exported for inference: its flat parameters are weight, bias,
+/// running_mean, running_var.
+template <class Epsilon, class Momentum>
+struct layer_name<BatchNorm<Epsilon, Momentum>> {
+    static constexpr bool known = true;
+    template <class W>
+    static constexpr void write(W& out) noexcept {
+        out.text("ctnet::BatchNorm<");
+        detail::write_ratio(out, typename Epsilon::type{});
+        out.text(", ");
+        detail::write_ratio(out, typename Momentum::type{});
+        out.character('>');
+    }
+    template <class W>
+    static constexpr void write_torch(W& out, std::size_t in_width) noexcept {
+        out.text("BatchNorm1d(");
+        out.integer(in_width);
+        out.text(", eps=");
+        detail::write_ratio_value(out, typename Epsilon::type{});
+        out.text(", momentum=");
+        detail::write_ratio_value(out, typename Momentum::type{});
+        out.character(')');
+    }
+};
+
+/// y = x + f(x): `ctnet::Residual<f's layers>`, in PyTorch `Residual(f's layers)` (the module of
+/// tools/gen_reference.py and tools/export_torch.py, which holds them in `f`).
+template <class... Layers>
+struct layer_name<Residual<Layers...>> {
+    static constexpr bool known = detail::ChainName<Layers...>::known;
+    template <class W>
+    static constexpr void write(W& out) noexcept {
+        out.text("ctnet::Residual<");
+        detail::ChainName<Layers...>::write(out);
+        out.character('>');
+    }
+    template <class W>
+    static constexpr void write_torch(W& out, std::size_t in_width) noexcept {
+        out.text("Residual(");
+        detail::ChainName<Layers...>::write_torch(out, in_width);
+        out.character(')');
+    }
+    static constexpr std::size_t out_width(std::size_t in_width) noexcept { return in_width; }
+};
+
+/// y = P x + f(x): `ctnet::ProjectedResidual<f's layers>`, in PyTorch `ResidualProj(in, out, f's
+/// layers)` (children f and proj = Linear(in, out, bias=False)).
+template <class... Layers>
+struct layer_name<ProjectedResidual<Layers...>> {
+    static constexpr bool known = detail::ChainName<Layers...>::known;
+    template <class W>
+    static constexpr void write(W& out) noexcept {
+        out.text("ctnet::ProjectedResidual<");
+        detail::ChainName<Layers...>::write(out);
+        out.character('>');
+    }
+    template <class W>
+    static constexpr void write_torch(W& out, std::size_t in_width) noexcept {
+        out.text("ResidualProj(");
+        out.integer(in_width);
+        out.text(", ");
+        out.integer(out_width(in_width));
+        out.text(", ");
+        detail::ChainName<Layers...>::write_torch(out, in_width);
+        out.character(')');
+    }
+    static constexpr std::size_t out_width(std::size_t in_width) noexcept {
+        return detail::ChainName<Layers...>::out_width(in_width);
+    }
+};
+
 /// What write_header prints besides the network.
 struct HeaderOptions {
     /// The namespace that holds Model, parameters, model and the check: `my_model` or `app::nn`.
@@ -299,9 +422,22 @@ template <class... Ds>
 struct FirstUnnamed {
     using type = void;
 };
+/// The description to name for an unspellable D: D, or the unspellable layer inside a block.
+template <class D>
+struct UnnamedWithin {
+    using type = D;
+};
 template <class D, class... Ds>
 struct FirstUnnamed<D, Ds...> {
-    using type = std::conditional_t<layer_name<D>::known, typename FirstUnnamed<Ds...>::type, D>;
+    using type = typename std::conditional_t<layer_name<D>::known, FirstUnnamed<Ds...>, UnnamedWithin<D>>::type;
+};
+template <class... Ls>
+struct UnnamedWithin<Residual<Ls...>> {
+    using type = typename FirstUnnamed<Ls...>::type;
+};
+template <class... Ls>
+struct UnnamedWithin<ProjectedResidual<Ls...>> {
+    using type = typename FirstUnnamed<Ls...>::type;
 };
 
 template <class Net>
@@ -323,29 +459,11 @@ struct NetworkTopology<Network<T, Input<In>, Ds...>> {
     }
     template <class W>
     static constexpr void write_torch(W& out) noexcept {
-        std::size_t width = In;
-        bool first = true;
-        (
-            [&] {
-                if (!first) out.text(", ");
-                first = false;
-                layer_name<Ds>::write_torch(out, width);
-                width = next_width<Ds>(width);
-            }(),
-            ...);
+        ChainName<Ds...>::write_torch(out, In);
     }
-    /// The first description write_header cannot spell (void if none).
+    /// The first description write_header cannot spell (void if none; inside a residual block,
+    /// the layer in it).
     using first_unnamed = typename FirstUnnamed<Ds...>::type;
-
-private:
-    template <class D>
-    static constexpr std::size_t next_width(std::size_t width) noexcept {
-        if constexpr (requires { D::out_size; }) {
-            return D::out_size;  // Dense<Out>
-        } else {
-            return width;  // element-wise layers keep the width
-        }
-    }
 };
 
 /// A check input that needs no data: x_i = ((7 i + 3) mod 11 - 5) / 4, values in [-1.25, 1.25],

@@ -28,9 +28,11 @@ struct SGD {
     static constexpr std::size_t state_bytes = sizeof(typename Net::Parameters);
 
     /// Status::invalid_argument (and nothing changes) for a negative or non-finite learning
-    /// rate, momentum or weight decay, or Nesterov without momentum / with dampening (as torch).
+    /// rate, momentum or weight decay, a non-finite dampening, or Nesterov without momentum /
+    /// with dampening (as torch).
     [[nodiscard]] constexpr Status validate() const noexcept {
-        if (!(learning_rate >= 0.0) || !(momentum >= 0.0) || !(weight_decay >= 0.0) || !math::isfinite(learning_rate))
+        if (!(learning_rate >= 0.0) || !(momentum >= 0.0) || !(weight_decay >= 0.0) || !math::isfinite(learning_rate) ||
+            !math::isfinite(momentum) || !math::isfinite(weight_decay) || !math::isfinite(dampening))
             return Status::invalid_argument;
         if (nesterov && (momentum <= 0.0 || dampening != 0.0)) return Status::invalid_argument;
         return Status::ok;
@@ -85,7 +87,8 @@ struct AdamOptimizer {
     static constexpr std::size_t state_bytes = 2 * sizeof(typename Net::Parameters);
 
     [[nodiscard]] constexpr Status validate() const noexcept {
-        if (!(learning_rate >= 0.0) || !math::isfinite(learning_rate) || !(epsilon >= 0.0) || !(weight_decay >= 0.0))
+        if (!(learning_rate >= 0.0) || !math::isfinite(learning_rate) || !(epsilon >= 0.0) || !math::isfinite(epsilon) ||
+            !(weight_decay >= 0.0) || !math::isfinite(weight_decay))
             return Status::invalid_argument;
         if (!(beta1 >= 0.0 && beta1 < 1.0) || !(beta2 >= 0.0 && beta2 < 1.0)) return Status::invalid_argument;
         return Status::ok;

@@ -12,6 +12,7 @@
 #include <limits>
 #include <sstream>
 #include <string>
+#include <type_traits>
 
 #include <ctnet/export.hpp>
 
@@ -19,6 +20,12 @@
 #include "activations_model_f64.hpp"
 #include "activations_model_f64_reference.hpp"
 #include "activations_model_reference.hpp"
+#include "batchnorm_model.hpp"
+#include "batchnorm_model_f64.hpp"
+#include "batchnorm_model_f64_reference.hpp"
+#include "batchnorm_model_reference.hpp"
+#include "residual_model.hpp"
+#include "residual_model_reference.hpp"
 #include "seed_model.hpp"
 #include "seed_model_reference.hpp"
 #include "support/counting_new.hpp"
@@ -92,6 +99,34 @@ TEST_CASE("every exportable activation reproduces PyTorch in double", "[export]"
     check_samples(model, reference::input, reference::output_torch, double_tolerance);
 }
 
+TEST_CASE("BatchNorm1d with trained running statistics, from a state_dict, reproduces PyTorch in eval mode",
+          "[export]") {
+    using namespace batchnorm_model;
+    static_assert(std::is_same_v<Model, ctnet::Network<float, ctnet::Input<6>, ctnet::Dense<16>, ctnet::BatchNorm<>,
+                                                       ctnet::ReLU, ctnet::Dense<8>,
+                                                       ctnet::BatchNorm<std::milli, std::ratio<1, 4>>, ctnet::Tanh,
+                                                       ctnet::Dense<3>>>);
+    check_samples(model, reference::input, reference::output_torch, float_tolerance);
+    check_samples(model, reference::input, reference::output_f64, float_tolerance);
+}
+
+TEST_CASE("BatchNorm1d reproduces PyTorch in double", "[export]") {
+    using namespace batchnorm_model_f64;
+    check_samples(model, reference::input, reference::output_torch, double_tolerance);
+}
+
+TEST_CASE("Residual and ResidualProj blocks, nested, from a state_dict, reproduce PyTorch", "[export]") {
+    using namespace residual_model;
+    static_assert(std::is_same_v<
+                  Model, ctnet::Network<float, ctnet::Input<6>, ctnet::Dense<16>,
+                                        ctnet::Residual<ctnet::Dense<16>, ctnet::Tanh, ctnet::Dense<16>>, ctnet::ReLU,
+                                        ctnet::ProjectedResidual<ctnet::Dense<12>, ctnet::Residual<ctnet::Dense<12>, ctnet::GELU>,
+                                                                 ctnet::Dense<8>, ctnet::BatchNorm<>>,
+                                        ctnet::Dense<3>>>);
+    check_samples(model, reference::input, reference::output_torch, float_tolerance);
+    check_samples(model, reference::input, reference::output_f64, float_tolerance);
+}
+
 TEST_CASE("write_header rewrites the PyTorch exports byte for byte", "[export]") {
     const std::string dir = CTNET_EXPORT_DATA_DIR;
     CHECK(body(header_of(seed_model::model, seed_model::check_input, seed_model::check_output, "seed_model")) ==
@@ -101,6 +136,13 @@ TEST_CASE("write_header rewrites the PyTorch exports byte for byte", "[export]")
     CHECK(body(header_of(activations_model_f64::model, activations_model_f64::check_input,
                          activations_model_f64::check_output, "activations_model_f64")) ==
           body(read_file(dir + "/activations_model_f64.hpp")));
+    CHECK(body(header_of(batchnorm_model::model, batchnorm_model::check_input, batchnorm_model::check_output,
+                         "batchnorm_model")) == body(read_file(dir + "/batchnorm_model.hpp")));
+    CHECK(body(header_of(batchnorm_model_f64::model, batchnorm_model_f64::check_input,
+                         batchnorm_model_f64::check_output, "batchnorm_model_f64")) ==
+          body(read_file(dir + "/batchnorm_model_f64.hpp")));
+    CHECK(body(header_of(residual_model::model, residual_model::check_input, residual_model::check_output,
+                         "residual_model")) == body(read_file(dir + "/residual_model.hpp")));
 }
 
 TEST_CASE("hex_float writes the literals tools/export_format.py writes", "[export]") {

@@ -1,5 +1,6 @@
 // Constexpr all the way: exported models reproduce PyTorch in constant expressions, write_header
 // runs in one, and the stack bound is a compile-time figure. Compiling this file is the test.
+#include <array>
 #include <cstddef>
 
 #include <ctnet/export.hpp>
@@ -9,7 +10,13 @@
 #include "activations_model_f64.hpp"
 #include "activations_model_f64_reference.hpp"
 #include "activations_model_reference.hpp"
+#include "batchnorm_model.hpp"
+#include "batchnorm_model_f64.hpp"
+#include "batchnorm_model_f64_reference.hpp"
+#include "batchnorm_model_reference.hpp"
 #include "data/forward.hpp"
+#include "residual_model.hpp"
+#include "residual_model_reference.hpp"
 #include "seed_model.hpp"
 #include "seed_model_reference.hpp"
 
@@ -38,6 +45,12 @@ static_assert(reproduces(activations_model::model, activations_model::reference:
                          activations_model::reference::output_torch, 1e-5f));
 static_assert(reproduces(activations_model_f64::model, activations_model_f64::reference::input,
                          activations_model_f64::reference::output_torch, 1e-12));
+static_assert(reproduces(batchnorm_model::model, batchnorm_model::reference::input,
+                         batchnorm_model::reference::output_torch, 1e-5f));
+static_assert(reproduces(batchnorm_model_f64::model, batchnorm_model_f64::reference::input,
+                         batchnorm_model_f64::reference::output_torch, 1e-12));
+static_assert(reproduces(residual_model::model, residual_model::reference::input,
+                         residual_model::reference::output_torch, 1e-5f));
 
 // The TorchScript seed model is tests/data's `seed` case: same seed, same weights, bit for bit.
 static_assert([] {
@@ -51,7 +64,7 @@ static_assert(sizeof(seed_model::model) == seed_model::Model::parameter_bytes);
 
 // write_header in a constant expression.
 struct Text {
-    char data[4096]{};
+    char data[8192]{};
     std::size_t size = 0;
     constexpr bool contains(const char* needle) const {
         for (std::size_t at = 0; at < size; ++at) {
@@ -84,6 +97,35 @@ static_assert(tiny_header.contains("inline constexpr float parameters[2] = {\n  
 // so LeakyReLU gives 0.01 (-1.0625) = -0.010625 (rounded to float)
 static_assert(tiny_header.contains("check_input = {{\n    -0x1p-1f, 0x1.4p+0f,\n}};\n"));
 static_assert(tiny_header.contains("}  // namespace tiny\n"));
+
+// BatchNorm and residual blocks, nested: their C++ types and PyTorch spellings (the widths of the
+// layers inside a block follow from the block's input width), as tools/export_torch.py writes them.
+using Blocks = ctnet::Network<double, ctnet::Input<2>, ctnet::Dense<3>, ctnet::BatchNorm<std::ratio<1, 100000000>>,
+                              ctnet::ProjectedResidual<ctnet::Dense<4>, ctnet::Residual<ctnet::Dense<4>, ctnet::Tanh>,
+                                                       ctnet::Dense<2>>,
+                              ctnet::Residual<ctnet::BatchNorm<std::milli, std::ratio<3, 10>>, ctnet::Dense<2>>>;
+constexpr Text blocks_header = [] {
+    std::array<double, Blocks::parameter_count> flat{};
+    for (std::size_t i = 0; i < flat.size(); ++i) flat[i] = 1.0 + 0.125 * static_cast<double>(i % 4);  // var > 0
+    Text text;
+    const auto status = ctnet::write_header(
+        [&text](const char* piece, std::size_t length) {
+            for (std::size_t i = 0; i < length; ++i) text.data[text.size++] = piece[i];
+        },
+        Blocks::from_flat(flat), {.name_space = "blocks", .comment = "blocks"});
+    if (status != ctnet::Status::ok) text.size = 0;
+    return text;
+}();
+static_assert(blocks_header.contains(
+    "// PyTorch: Sequential(Linear(2, 3), BatchNorm1d(3, eps=1/100000000, momentum=1/10), "
+    "ResidualProj(3, 2, Linear(3, 4), Residual(Linear(4, 4), Tanh()), Linear(4, 2)), "
+    "Residual(BatchNorm1d(2, eps=1/1000, momentum=3/10), Linear(2, 2)))\n"));
+static_assert(blocks_header.contains(
+    "using Model = ctnet::Network<double, ctnet::Input<2>, ctnet::Dense<3>, "
+    "ctnet::BatchNorm<std::ratio<1, 100000000>, std::ratio<1, 10>>, "
+    "ctnet::ProjectedResidual<ctnet::Dense<4>, ctnet::Residual<ctnet::Dense<4>, ctnet::Tanh>, ctnet::Dense<2>>, "
+    "ctnet::Residual<ctnet::BatchNorm<std::ratio<1, 1000>, std::ratio<3, 10>>, ctnet::Dense<2>>>;\n"));
+static_assert(Blocks::parameter_count == (6 + 3) + 4 * 3 + ((12 + 4) + (16 + 4) + (8 + 2) + 6) + (4 * 2 + 6));
 
 // The stack bound: 2 x (input 64 + 128 + 128 + 4 bytes of values) + 64 (alignment) + 512.
 static_assert(ctnet::forward_stack_bound<seed_model::Model> == 1224);
