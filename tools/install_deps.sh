@@ -12,7 +12,6 @@ packages=(
     catch2             # 2.13
     libbenchmark-dev   # Google Benchmark 1.7.1
     libeigen3-dev      # benchmark baseline
-    gnuplot-nox        # plots from the demo
     python3
     gcc-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm  # firmware example (label embedded)
 )
