@@ -10,8 +10,9 @@
 namespace ctnet {
 
 /// A deterministic PRNG usable in constant expressions: SplitMix64 (Steele, Lea & Flood 2014),
-/// which passes BigCrush and needs 8 bytes of state. Same seed, same numbers, on every
-/// compiler and target, at compile time and at run time.
+/// which passes BigCrush and needs 8 bytes of state. Same seed, same integers and uniforms on
+/// every compiler and target, at compile time and at run time; normal() goes through log and
+/// sqrt, whose constexpr and <cmath> paths may differ in the last bit (1 ulp).
 class Random {
 public:
     constexpr explicit Random(std::uint64_t seed) noexcept : state_(seed) {}
