@@ -2,25 +2,36 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 
+#include <ctnet/kernels/elementwise.hpp>
+#include <ctnet/kernels/simd.hpp>
 #include <ctnet/math.hpp>
 #include <ctnet/matrix.hpp>
 
 namespace ctnet::kernels {
 
-/// y[b][:] = softmax(x[b][:]), shifted by the row maximum so no exponential overflows.
-template <class T, std::size_t B, std::size_t N>
+/// y[b][:] = softmax(x[b][:]), shifted by the row maximum so no exponential overflows. At run
+/// time the exponentials are simd::exp (<= 1 ulp) in packs; in a constant expression
+/// ctnet::math::exp, summed left to right.
+template <simd::LanePolicy Policy = simd::Native, class T, std::size_t B, std::size_t N>
 [[nodiscard]] constexpr Matrix<T, B, N> softmax_rows(const Matrix<T, B, N>& x) noexcept {
     Matrix<T, B, N> y;
     for (std::size_t b = 0; b < B; ++b) {
         const T* xr = x.row(b);
         T* yr = y.row(b);
-        T largest = xr[0];
-        for (std::size_t i = 1; i < N; ++i) largest = xr[i] > largest ? xr[i] : largest;
         T sum = T(0);
-        for (std::size_t i = 0; i < N; ++i) {
-            yr[i] = math::exp(xr[i] - largest);
-            sum += yr[i];
+        if (std::is_constant_evaluated()) {
+            T largest = xr[0];
+            for (std::size_t i = 1; i < N; ++i) largest = xr[i] > largest ? xr[i] : largest;
+            for (std::size_t i = 0; i < N; ++i) {
+                yr[i] = math::exp(xr[i] - largest);
+                sum += yr[i];
+            }
+        } else {
+            const T largest = detail::packed_reduce<true, Policy, T, N>(xr);
+            detail::packed_map<detail::ExpOp, Policy, T, N>(xr, yr, largest);
+            sum = detail::packed_reduce<false, Policy, T, N>(yr);
         }
         for (std::size_t i = 0; i < N; ++i) yr[i] /= sum;  // divide, as torch does, for parity
     }

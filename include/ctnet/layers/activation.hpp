@@ -3,6 +3,7 @@
 
 #include <concepts>
 #include <cstddef>
+#include <type_traits>
 
 #include <ctnet/kernels/elementwise.hpp>
 #include <ctnet/layer.hpp>
@@ -32,7 +33,42 @@ template <ElementwiseActivation A, std::floating_point T>
     }
 }
 
+struct ReLU;  // layers/activations.hpp
+struct Sigmoid;
+struct Tanh;
+
 namespace detail {
+
+/// A(x) element by element: the packed kernel where kernels/ has one (std::exp is a scalar library
+/// call no compiler vectorises without -ffast-math; a plain loop leaves a scalar remainder), a
+/// plain map of A::value otherwise. The kernels compute the same formulas as the descriptions.
+template <class A, class T, std::size_t B, std::size_t N>
+[[nodiscard]] constexpr Matrix<T, B, N> activation_values(const Matrix<T, B, N>& x) noexcept {
+    if constexpr (std::is_same_v<A, ReLU>) {
+        return kernels::relu(x);
+    } else if constexpr (std::is_same_v<A, Sigmoid>) {
+        return kernels::sigmoid(x);
+    } else if constexpr (std::is_same_v<A, Tanh>) {
+        return kernels::tanh(x);
+    } else {
+        return kernels::map(x, [](T v) noexcept { return A::value(v); });
+    }
+}
+
+/// dL/dx = dL/dy * A'(x) from the output y, as above.
+template <class A, class T, std::size_t B, std::size_t N>
+[[nodiscard]] constexpr Matrix<T, B, N> activation_gradient_from_output(const Matrix<T, B, N>& y,
+                                                                        const Matrix<T, B, N>& dy) noexcept {
+    if constexpr (std::is_same_v<A, ReLU>) {
+        return kernels::relu_backward(y, dy);
+    } else if constexpr (std::is_same_v<A, Sigmoid>) {
+        return kernels::sigmoid_backward(y, dy);
+    } else if constexpr (std::is_same_v<A, Tanh>) {
+        return kernels::tanh_backward(y, dy);
+    } else {
+        return kernels::map(y, dy, [](T yv, T g) noexcept { return g * A::derivative_from_output(yv); });
+    }
+}
 
 /// An element-wise activation A bound to scalar T and width N.
 template <class A, class T, std::size_t N>
@@ -46,7 +82,7 @@ struct ActivationLayer : ParameterFreeLayer<T, N, N> {
 
     template <std::size_t B>
     [[nodiscard]] static constexpr Matrix<T, B, N> forward(const Parameters&, const Matrix<T, B, N>& x) noexcept {
-        return kernels::map(x, [](T v) noexcept { return A::value(v); });
+        return activation_values<A>(x);
     }
 
     template <bool WantInputGradient, std::size_t B, class X, class Y>
@@ -55,7 +91,7 @@ struct ActivationLayer : ParameterFreeLayer<T, N, N> {
         if constexpr (!WantInputGradient) {
             return NotStored{};
         } else if constexpr (A::derivative_from == DerivativeFrom::output) {
-            return kernels::map(y, dy, [](T yv, T g) noexcept { return g * A::derivative_from_output(yv); });
+            return activation_gradient_from_output<A>(y, dy);
         } else if constexpr (A::derivative_from == DerivativeFrom::input) {
             return kernels::map(x, dy, [](T xv, T g) noexcept { return g * A::derivative_from_input(xv); });
         } else {

@@ -1,0 +1,383 @@
+// The kernels of include/ctnet/kernels/ at run time, each against a naive double-precision
+// reference, for sizes around the SIMD width W (1, W-1, W, W+1, 2W+1), float and double, and for
+// every lane policy the target supports (Native, Scalar, and 16-byte vectors where Native is wider).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include <ctnet/kernels/dense.hpp>
+#include <ctnet/kernels/elementwise.hpp>
+#include <ctnet/kernels/simd.hpp>
+#include <ctnet/kernels/softmax.hpp>
+#include <ctnet/math.hpp>
+
+namespace {
+
+namespace simd = ctnet::kernels::simd;
+using ctnet::Matrix;
+using ctnet::Vector;
+
+/// Deterministic values in [-1, 1] (a linear congruential generator; the same on every platform).
+struct Values {
+    std::uint64_t state;
+    double next() {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return static_cast<double>(state >> 11) * 0x1.0p-52 - 1.0;
+    }
+};
+
+template <class T, std::size_t R, std::size_t C>
+Matrix<T, R, C> random_matrix(Values& v) {
+    Matrix<T, R, C> m;
+    for (auto& x : m) x = static_cast<T>(v.next());
+    return m;
+}
+
+/// Tolerance of a sum of `terms` products whose magnitudes add up to `magnitude`: each rounding
+/// is within eps/2 of its partial sum, so `terms` eps `magnitude` bounds any summation order.
+template <class T>
+double sum_tolerance(std::size_t terms, double magnitude) {
+    return static_cast<double>(terms + 1) * static_cast<double>(std::numeric_limits<T>::epsilon()) * magnitude +
+           std::numeric_limits<double>::min();
+}
+
+struct Worst {
+    double excess = -1;  // largest |got - expected| - tolerance; <= 0 passes
+    std::string where;
+    void add(double got, double expected, double tolerance, const std::string& what) {
+        const double e = std::abs(got - expected) - tolerance;
+        if (!(e <= excess)) {
+            excess = std::isnan(e) ? std::numeric_limits<double>::infinity() : e;
+            char text[200];
+            std::snprintf(text, sizeof text, "%s: got %.17g, expected %.17g, tolerance %.3g", what.c_str(), got,
+                          expected, tolerance);
+            where = text;
+        }
+    }
+};
+
+template <class Policy, class T, std::size_t B, std::size_t In, std::size_t Out>
+void check_dense(Worst& worst) {
+    Values v{In * 1000003u + Out * 1009u + B};
+    const auto x = random_matrix<T, B, In>(v);
+    const auto wt = random_matrix<T, In, Out>(v);
+    const auto bias = random_matrix<T, 1, Out>(v);
+    const auto dy = random_matrix<T, B, Out>(v);
+    const std::string shape = std::to_string(B) + "x" + std::to_string(In) + "->" + std::to_string(Out) +
+                              (sizeof(T) == 4 ? " float" : " double");
+
+    const auto y = ctnet::kernels::affine<Policy>(x, wt, bias);
+    const auto y0 = ctnet::kernels::linear<Policy>(x, wt);
+    for (std::size_t b = 0; b < B; ++b)
+        for (std::size_t o = 0; o < Out; ++o) {
+            double sum = 0, magnitude = 0;
+            for (std::size_t i = 0; i < In; ++i) {
+                sum += static_cast<double>(x(b, i)) * static_cast<double>(wt(i, o));
+                magnitude += std::abs(static_cast<double>(x(b, i)) * static_cast<double>(wt(i, o)));
+            }
+            worst.add(y0(b, o), sum, sum_tolerance<T>(In, magnitude), "linear " + shape);
+            worst.add(y(b, o), sum + static_cast<double>(bias[o]),
+                      sum_tolerance<T>(In + 1, magnitude + std::abs(static_cast<double>(bias[o]))), "affine " + shape);
+        }
+
+    const auto dx = ctnet::kernels::linear_input_gradient<Policy>(dy, wt);
+    for (std::size_t b = 0; b < B; ++b)
+        for (std::size_t i = 0; i < In; ++i) {
+            double sum = 0, magnitude = 0;
+            for (std::size_t o = 0; o < Out; ++o) {
+                sum += static_cast<double>(dy(b, o)) * static_cast<double>(wt(i, o));
+                magnitude += std::abs(static_cast<double>(dy(b, o)) * static_cast<double>(wt(i, o)));
+            }
+            worst.add(dx(b, i), sum, sum_tolerance<T>(Out, magnitude), "linear_input_gradient " + shape);
+        }
+
+    Matrix<T, In, Out> gwt = wt;  // accumulates onto what is there
+    ctnet::kernels::accumulate_weight_gradient<Policy>(gwt, x, dy);
+    for (std::size_t i = 0; i < In; ++i)
+        for (std::size_t o = 0; o < Out; ++o) {
+            double sum = static_cast<double>(wt(i, o)), magnitude = std::abs(sum);
+            for (std::size_t b = 0; b < B; ++b) {
+                sum += static_cast<double>(x(b, i)) * static_cast<double>(dy(b, o));
+                magnitude += std::abs(static_cast<double>(x(b, i)) * static_cast<double>(dy(b, o)));
+            }
+            worst.add(gwt(i, o), sum, sum_tolerance<T>(B + 1, magnitude), "accumulate_weight_gradient " + shape);
+        }
+
+    Vector<T, Out> gbias = bias;
+    ctnet::kernels::accumulate_bias_gradient<Policy>(gbias, dy);
+    for (std::size_t o = 0; o < Out; ++o) {
+        double sum = static_cast<double>(bias[o]), magnitude = std::abs(sum);
+        for (std::size_t b = 0; b < B; ++b) {
+            sum += static_cast<double>(dy(b, o));
+            magnitude += std::abs(static_cast<double>(dy(b, o)));
+        }
+        worst.add(gbias[o], sum, sum_tolerance<T>(B + 1, magnitude), "accumulate_bias_gradient " + shape);
+    }
+}
+
+/// Shapes around the width W: every size of 1, W-1, W, W+1, 2W+1 as In and as Out (with its
+/// mirror image, so one output with many inputs and many outputs with one input both occur), at
+/// batch 1 and at batches that are not multiples of a register block.
+template <class Policy, class T>
+void check_dense_all() {
+    constexpr std::size_t w = simd::lanes<Policy, T>;
+    constexpr std::size_t below = w > 1 ? w - 1 : 2;
+    Worst worst;
+    check_dense<Policy, T, 1, 1, 1>(worst);
+    check_dense<Policy, T, 1, below, below>(worst);
+    check_dense<Policy, T, 1, w, w>(worst);
+    check_dense<Policy, T, 1, w + 1, w + 1>(worst);
+    check_dense<Policy, T, 1, 2 * w + 1, 2 * w + 1>(worst);
+    check_dense<Policy, T, 1, 1, 2 * w + 1>(worst);
+    check_dense<Policy, T, 1, below, w + 1>(worst);
+    check_dense<Policy, T, 1, w + 1, below>(worst);
+    check_dense<Policy, T, 1, 2 * w + 1, 1>(worst);
+    check_dense<Policy, T, 3, w + 1, 2 * w + 1>(worst);
+    check_dense<Policy, T, w + 1, 1, below>(worst);
+    check_dense<Policy, T, 2 * w + 1, 2 * w + 1, 1>(worst);
+    check_dense<Policy, T, 3, 10, 20>(worst);  // shapes of the benchmark topologies
+    check_dense<Policy, T, 2, 128, 10>(worst);
+    INFO(worst.where);
+    CHECK(worst.excess <= 0);
+}
+
+template <class T>
+using Mat = Matrix<T, 1, 2 * simd::lanes<simd::Native, T> + 1>;
+
+/// Native, Scalar, and 16-byte vectors when Native is wider (the -O2 x86-64 baseline's width).
+template <std::size_t Bytes>
+void check_dense_policies() {
+    check_dense_all<simd::Native, float>();
+    check_dense_all<simd::Native, double>();
+    check_dense_all<simd::Scalar, float>();
+    check_dense_all<simd::Scalar, double>();
+    if constexpr (Bytes > 16) {
+        check_dense_all<simd::Vector<16>, float>();
+        check_dense_all<simd::Vector<16>, double>();
+    }
+}
+
+}  // namespace
+
+TEST_CASE("dense kernels match a double-precision reference around the SIMD width", "[kernels]") {
+    check_dense_policies<simd::native_bytes>();
+}
+
+TEST_CASE("dense kernels give the constant-evaluation path's results within rounding", "[kernels]") {
+    // The reference loops run in constant evaluation; here the same call at run time.
+    static constexpr auto x = Matrix<double, 2, 3>{{1, 2, 3, 4, 5, 6}};
+    static constexpr auto wt = Matrix<double, 3, 2>{{0.5, -1, 0.25, 2, -0.75, 1.5}};
+    static constexpr auto bias = Vector<double, 2>{{0.125, -0.5}};
+    constexpr auto y_constant = ctnet::kernels::affine(x, wt, bias);
+    const auto y_runtime = ctnet::kernels::affine(x, wt, bias);
+    for (std::size_t k = 0; k < y_constant.size; ++k) CHECK(y_runtime[k] == Approx(y_constant[k]).epsilon(1e-15));
+}
+
+namespace {
+
+/// Max ulp distance of a matrix map against a long double reference over `points` values in [lo, hi].
+template <class T, class Kernel, class Reference>
+std::uint64_t max_ulp(Kernel kernel, Reference reference, T lo, T hi, std::size_t points, T& worst_x) {
+    constexpr std::size_t n = Mat<T>::size;  // 2W + 1: full packs and a remainder
+    std::uint64_t worst = 0;
+    Mat<T> x;
+    for (std::size_t start = 0; start < points; start += n) {
+        for (std::size_t k = 0; k < n; ++k)
+            x[k] = lo + (hi - lo) * static_cast<T>(static_cast<double>(start + k) / static_cast<double>(points));
+        const Mat<T> y = kernel(x);
+        for (std::size_t k = 0; k < n; ++k) {
+            const T expected = static_cast<T>(reference(static_cast<long double>(x[k])));
+            const std::uint64_t d = ctnet::math::ulp_distance(y[k], expected);
+            if (d > worst) {
+                worst = d;
+                worst_x = x[k];
+            }
+        }
+    }
+    return worst;
+}
+
+template <class T>
+void check_math_accuracy() {
+    const auto exp_ref = [](long double v) { return std::exp(v); };
+    const auto sigmoid_ref = [](long double v) { return 1.0L / (1.0L + std::exp(-v)); };
+    const auto tanh_ref = [](long double v) { return std::tanh(v); };
+    const auto kexp = [](const Mat<T>& m) { return ctnet::kernels::exp(m); };
+    const auto ksigmoid = [](const Mat<T>& m) { return ctnet::kernels::sigmoid(m); };
+    const auto ktanh = [](const Mat<T>& m) { return ctnet::kernels::tanh(m); };
+    // The whole domain of exp (results from subnormal to near overflow) and a dense grid near 0.
+    const T exp_lo = sizeof(T) == 4 ? T(-103) : T(-744);
+    const T exp_hi = sizeof(T) == 4 ? T(88.5) : T(709.5);
+    T at = 0;
+    // Bounds documented in include/ctnet/kernels/simd_math.hpp.
+    CHECK(max_ulp<T>(kexp, exp_ref, exp_lo, exp_hi, 400000, at) <= 1);
+    INFO("exp worst at " << at);
+    CHECK(max_ulp<T>(kexp, exp_ref, T(-1), T(1), 400000, at) <= 1);
+    CHECK(max_ulp<T>(ksigmoid, sigmoid_ref, T(-100), T(40), 400000, at) <= 2);
+    INFO("sigmoid worst at " << at);
+    CHECK(max_ulp<T>(ksigmoid, sigmoid_ref, T(-1), T(1), 400000, at) <= 2);
+    CHECK(max_ulp<T>(ktanh, tanh_ref, T(-20), T(20), 400000, at) <= 2);
+    INFO("tanh worst at " << at);
+    CHECK(max_ulp<T>(ktanh, tanh_ref, T(-1), T(1), 400000, at) <= 2);
+    CHECK(max_ulp<T>(ktanh, tanh_ref, T(-1e-3), T(1e-3), 100000, at) <= 2);
+}
+
+template <class T>
+void check_special_values() {
+    constexpr T inf = std::numeric_limits<T>::infinity();
+    constexpr T nan = std::numeric_limits<T>::quiet_NaN();
+    // Seven specials and then full packs: every special sits in a pack.
+    auto x = Matrix<T, 1, 7 + 2 * simd::lanes<simd::Native, T>>::filled(T(0));
+    const T specials[] = {T(0), -T(0), inf, -inf, nan, T(1e4), T(-1e4)};
+    for (std::size_t k = 0; k < std::size(specials); ++k) x[k] = specials[k];
+    const auto e = ctnet::kernels::exp(x);
+    const auto s = ctnet::kernels::sigmoid(x);
+    const auto t = ctnet::kernels::tanh(x);
+    CHECK(e[0] == T(1));
+    CHECK(e[2] == inf);
+    CHECK(e[3] == T(0));
+    CHECK(std::isnan(e[4]));
+    CHECK(e[5] == inf);
+    CHECK(e[6] == T(0));
+    CHECK(s[0] == T(0.5));
+    CHECK(s[2] == T(1));
+    CHECK(s[3] == T(0));
+    CHECK(std::isnan(s[4]));
+    CHECK(t[0] == T(0));
+    CHECK(std::signbit(t[1]));  // tanh(-0) = -0
+    CHECK(t[2] == T(1));
+    CHECK(t[3] == T(-1));
+    CHECK(std::isnan(t[4]));
+}
+
+}  // namespace
+
+TEST_CASE("vectorised exp, sigmoid and tanh stay within their ulp bounds", "[kernels]") {
+    check_math_accuracy<float>();
+    check_math_accuracy<double>();
+    check_special_values<float>();
+    check_special_values<double>();
+}
+
+namespace {
+
+template <class Policy, class T, std::size_t N>
+void check_elementwise(Worst& worst) {
+    Values v{N};
+    auto x = random_matrix<T, 2, N>(v);
+    x[0] = T(0);
+    x[1] = -T(0);
+    const auto g = random_matrix<T, 2, N>(v);
+    const auto y = ctnet::kernels::relu<Policy>(x);
+    const auto dr = ctnet::kernels::relu_backward<Policy>(x, g);
+    const auto ds = ctnet::kernels::sigmoid_backward<Policy>(x, g);
+    const auto dt = ctnet::kernels::tanh_backward<Policy>(x, g);
+    const auto softmax = ctnet::kernels::softmax_rows<Policy>(x);
+    const std::string n = " N=" + std::to_string(N);
+    const double eps = static_cast<double>(std::numeric_limits<T>::epsilon());
+    for (std::size_t k = 0; k < x.size; ++k) {
+        const double xv = static_cast<double>(x[k]), gv = static_cast<double>(g[k]);
+        worst.add(y[k], xv > 0 ? xv : 0.0, 0, "relu" + n);
+        worst.add(dr[k], xv > 0 ? gv : 0.0, 0, "relu_backward" + n);
+        worst.add(ds[k], gv * xv * (1 - xv), 4 * eps * std::abs(gv * xv * (1 - xv)) + 2 * eps * std::abs(gv * xv),
+                  "sigmoid_backward" + n);
+        worst.add(dt[k], gv * (1 - xv * xv), 4 * eps * std::abs(gv) * (1 + xv * xv), "tanh_backward" + n);
+    }
+    for (std::size_t b = 0; b < 2; ++b) {
+        double largest = static_cast<double>(x(b, 0)), sum = 0;
+        for (std::size_t i = 1; i < N; ++i) largest = std::max(largest, static_cast<double>(x(b, i)));
+        for (std::size_t i = 0; i < N; ++i) sum += std::exp(static_cast<double>(x(b, i)) - largest);
+        for (std::size_t i = 0; i < N; ++i) {
+            const double expected = std::exp(static_cast<double>(x(b, i)) - largest) / sum;
+            worst.add(softmax(b, i), expected, (4 + static_cast<double>(N)) * eps * expected, "softmax_rows" + n);
+        }
+    }
+    double squares = 0;
+    for (const T value : x) squares += static_cast<double>(value) * static_cast<double>(value);
+    worst.add(ctnet::kernels::sum_of_squares<Policy>(x), squares, sum_tolerance<T>(x.size, squares),
+              "sum_of_squares" + n);
+    worst.add(ctnet::kernels::all_finite<Policy>(x) ? 1 : 0, 1, 0, "all_finite" + n);
+    auto y_nan = x;
+    y_nan[N - 1] = std::numeric_limits<T>::quiet_NaN();
+    auto y_inf = x;
+    y_inf[0] = -std::numeric_limits<T>::infinity();
+    worst.add(ctnet::kernels::all_finite<Policy>(y_nan) ? 1 : 0, 0, 0, "all_finite(NaN)" + n);
+    worst.add(ctnet::kernels::all_finite<Policy>(y_inf) ? 1 : 0, 0, 0, "all_finite(-inf)" + n);
+}
+
+template <class Policy, class T, std::size_t... N>
+void check_elementwise_sizes(Worst& worst, std::index_sequence<N...>) {
+    (check_elementwise<Policy, T, N>(worst), ...);
+}
+
+template <class Policy, class T>
+void check_elementwise_all() {
+    Worst worst;
+    constexpr std::size_t w = simd::lanes<Policy, T>;
+    check_elementwise_sizes<Policy, T>(worst, std::index_sequence<1, (w > 1 ? w - 1 : 2), w, w + 1, 2 * w + 1>{});
+    check_elementwise_sizes<Policy, T>(worst, std::index_sequence<10>{});
+    INFO(worst.where);
+    CHECK(worst.excess <= 0);
+}
+
+}  // namespace
+
+TEST_CASE("element-wise kernels, softmax and reductions match a double-precision reference", "[kernels]") {
+    check_elementwise_all<simd::Native, float>();
+    check_elementwise_all<simd::Native, double>();
+    check_elementwise_all<simd::Scalar, float>();
+    check_elementwise_all<simd::Scalar, double>();
+}
+
+namespace {
+
+template <std::size_t N, std::size_t R>
+void check_row_sums() {
+    using T = float;
+    using V = simd::pack<T, N>;
+    V rows[R];
+    float expected[R] = {};
+    for (std::size_t r = 0; r < R; ++r) {
+        T lanes[N];
+        for (std::size_t l = 0; l < N; ++l) {
+            lanes[l] = static_cast<T>((r + 1) * 100 + l);  // exact in float
+            expected[r] += lanes[l];
+        }
+        rows[r] = simd::load<N>(lanes);
+    }
+    T out[R];
+    simd::store_row_sums<N, true, T, N, R>(rows, out, T(0.5));
+    for (std::size_t r = 0; r < R; ++r) {
+        INFO("N = " << N << ", R = " << R << ", row " << r);
+        CHECK(out[r] == expected[r] + 0.5f);
+    }
+}
+
+/// Only widths the target's registers hold (wider packs would change the calling convention).
+template <std::size_t Bytes>
+void check_row_sums_up_to() {
+    check_row_sums<1, 1>();
+    check_row_sums<1, 8>();
+    if constexpr (Bytes >= 16) {
+        check_row_sums<4, 1>();
+        check_row_sums<4, 2>();
+        check_row_sums<4, 4>();
+        check_row_sums<4, 16>();
+    }
+    if constexpr (Bytes >= 64) {
+        check_row_sums<16, 1>();
+        check_row_sums<16, 4>();
+        check_row_sums<16, 16>();
+        check_row_sums<16, 32>();
+    }
+}
+
+}  // namespace
+
+TEST_CASE("the transposing reduction sums every row", "[kernels]") { check_row_sums_up_to<simd::native_bytes>(); }
