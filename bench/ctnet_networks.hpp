@@ -132,8 +132,8 @@ void register_training() {
 
 /// Where ctnet::train_step's time goes, for the analysis in bench/RESULTS.md (not a comparison):
 /// parts/<T>/b<B>/<part> with part forward (training mode, filling the workspace), backward
-/// (into zeroed gradients), zero_gradients (Gradients{}), gradients_finite and gradient_norm
-/// (clip.hpp, both run by every train_step) and sgd_step (optimizers.hpp).
+/// (backward_overwrite: writing the gradients), gradient_norm (clip.hpp; train_step's finiteness
+/// test too) and sgd_step (optimizers.hpp).
 template <int K, std::size_t B>
 void register_parts() {
     using Net = typename NetworkOf<K>::type;
@@ -155,23 +155,8 @@ void register_parts() {
         const auto dy = net->forward(*input, *ws);
         auto grads = std::make_unique<typename Net::Gradients>();
         for (auto _ : state) {
-            net->backward(*ws, dy, *grads);
+            net->backward_overwrite(*ws, dy, *grads);
             benchmark::ClobberMemory();
-        }
-    });
-    benchmark::RegisterBenchmark(name("zero_gradients").c_str(), [](benchmark::State& state) {
-        auto grads = std::make_unique<typename Net::Gradients>();
-        for (auto _ : state) {
-            *grads = typename Net::Gradients{};
-            benchmark::ClobberMemory();
-        }
-    });
-    benchmark::RegisterBenchmark(name("gradients_finite").c_str(), [net](benchmark::State& state) {
-        auto grads = std::make_unique<typename Net::Gradients>(net->parameters);
-        for (auto _ : state) {
-            benchmark::DoNotOptimize(grads.get());
-            bool finite = ctnet::gradients_finite<Net>(*grads);
-            benchmark::DoNotOptimize(finite);
         }
     });
     benchmark::RegisterBenchmark(name("gradient_norm").c_str(), [net](benchmark::State& state) {

@@ -2,47 +2,52 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 
+#include <ctnet/kernels/elementwise.hpp>
 #include <ctnet/math.hpp>
 
 namespace ctnet {
 
-/// The global L2 norm of all gradients, computed as PyTorch's clip_grad_norm_ does: the norm of
-/// the per-tensor norms. NaN or infinity if any gradient is.
+/// The global L2 norm of all gradients, as PyTorch's clip_grad_norm_ computes it: the norm of
+/// the per-tensor norms, that is the square root of the sum of all squares. NaN or infinity if
+/// any gradient is (a finite result thus proves every gradient finite; an infinite one may also
+/// be the overflow of finite gradients). At run time the squares of all tensors are summed
+/// lane-wise in several partial sums and reduced once (kernels::SquareSum); in constant
+/// evaluation tensor by tensor, left to right, each tensor's norm squared as PyTorch does.
 template <class Net>
 [[nodiscard]] constexpr typename Net::scalar gradient_norm(const typename Net::Gradients& grads) noexcept {
     using T = typename Net::scalar;
-    T sum_of_norms_squared = T(0);
-    Net::for_each_tensor(
-        [&](const auto& tensor) noexcept {
-            T sum = T(0);
-            for (const T g : tensor) sum += g * g;
-            const T norm = math::sqrt(sum);
-            sum_of_norms_squared += norm * norm;
-        },
-        grads);
-    return math::sqrt(sum_of_norms_squared);
+    if (std::is_constant_evaluated()) {
+        T sum_of_norms_squared = T(0);
+        Net::for_each_tensor(
+            [&](const auto& tensor) noexcept {
+                const T norm = math::sqrt(kernels::sum_of_squares(tensor));
+                sum_of_norms_squared += norm * norm;
+            },
+            grads);
+        return math::sqrt(sum_of_norms_squared);
+    } else {
+        kernels::SquareSum<T> sum;
+        Net::for_each_tensor([&sum](const auto& tensor) noexcept { sum.add(tensor); }, grads);
+        return math::sqrt(sum.total());
+    }
 }
 
 /// True if every gradient is finite.
 template <class Net>
 [[nodiscard]] constexpr bool gradients_finite(const typename Net::Gradients& grads) noexcept {
     bool finite = true;
-    Net::for_each_tensor(
-        [&](const auto& tensor) noexcept {
-            for (const auto g : tensor) finite = finite && math::isfinite(g);
-        },
-        grads);
+    Net::for_each_tensor([&](const auto& tensor) noexcept { finite = finite && kernels::all_finite(tensor); }, grads);
     return finite;
 }
 
-/// torch.nn.utils.clip_grad_norm_(max_norm): scales all gradients by
-/// min(1, max_norm / (total_norm + 1e-6)) and returns total_norm (before clipping). The 1e-6 is
-/// PyTorch's guard against division by zero; keeping it keeps the same numbers.
+namespace detail {
+/// Scales all gradients by min(1, max_norm / (total + 1e-6)), clip_grad_norm_'s rule, for a
+/// `total` norm computed beforehand.
 template <class Net>
-constexpr typename Net::scalar clip_gradient_norm(typename Net::Gradients& grads, double max_norm) noexcept {
+constexpr void scale_to_norm(typename Net::Gradients& grads, typename Net::scalar total, double max_norm) noexcept {
     using T = typename Net::scalar;
-    const T total = gradient_norm<Net>(grads);
     const T coefficient = static_cast<T>(max_norm) / (total + T(1e-6));
     if (coefficient < T(1)) {
         Net::for_each_tensor(
@@ -51,6 +56,16 @@ constexpr typename Net::scalar clip_gradient_norm(typename Net::Gradients& grads
             },
             grads);
     }
+}
+}  // namespace detail
+
+/// torch.nn.utils.clip_grad_norm_(max_norm): scales all gradients by
+/// min(1, max_norm / (total_norm + 1e-6)) and returns total_norm (before clipping). The 1e-6 is
+/// PyTorch's guard against division by zero; keeping it keeps the same numbers.
+template <class Net>
+constexpr typename Net::scalar clip_gradient_norm(typename Net::Gradients& grads, double max_norm) noexcept {
+    const typename Net::scalar total = gradient_norm<Net>(grads);
+    detail::scale_to_norm<Net>(grads, total, max_norm);
     return total;
 }
 

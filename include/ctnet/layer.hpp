@@ -14,6 +14,11 @@ namespace ctnet {
 /// tanh' = 1 - y^2) the pre-activation is never stored.
 enum class DerivativeFrom : unsigned char { input, output, none };
 
+/// How a backward pass writes parameter gradients: added to what the gradient buffer holds (as
+/// PyTorch's autograd does), or written over it (the buffer need not be initialised; what
+/// train_step uses, saving a pass that zeroes it and one that reads it back).
+enum class GradientWrite : unsigned char { accumulate, overwrite };
+
 /// Marker for "this boundary or cache is not kept": an empty type that takes no storage.
 struct NotStored {
     friend constexpr bool operator==(NotStored, NotStored) noexcept = default;
@@ -41,7 +46,11 @@ concept LayerDescription = std::is_class_v<D> && std::is_empty_v<D> && requires 
 /// - `backward_needs_input`, `backward_needs_output`: which boundaries the network must keep;
 /// - `forward(params, x)` (inference) and `forward(params, x, cache)` (training) on a batch;
 /// - `backward<WantInputGradient>(params, grads, cache, x, y, dy)`: accumulates into `grads`
-///   and returns dL/dx (or NotStored when not wanted); x and y are NotStored when not kept;
+///   and returns dL/dx (or NotStored when not wanted); x and y are NotStored when not kept.
+///   Optionally, with `static constexpr bool overwrites_gradients = true`,
+///   `backward<WantInputGradient, GradientWrite::overwrite>(...)` writes `grads` instead (every
+///   trainable tensor, without reading it); for layers without it the network zeroes their
+///   gradients and accumulates;
 /// - `for_each_tensor(f, params...)`: calls `f` on each trainable tensor of the given
 ///   Parameters objects side by side (what optimizers and clipping iterate over);
 /// - `write_flat(params, out)` / `read_flat(params, in)`: the state_dict-order interchange.

@@ -73,7 +73,8 @@ struct Network {
 
     using scalar = typename Chain::scalar;
     using Parameters = typename Chain::Parameters;
-    /// Gradients have the parameters' shape; accumulate into a zero-initialised one (`{}`).
+    /// Gradients have the parameters' shape; `backward` accumulates into a zero-initialised one
+    /// (`{}`), `backward_overwrite` writes any.
     using Gradients = Parameters;
 
     static constexpr std::size_t layer_count = Chain::layer_count;
@@ -148,6 +149,17 @@ struct Network {
                             Observer&& observer = {}) const noexcept {
         (void)Chain::template backward<false>(parameters, grads, ws.template get<2>(), ws.template get<0>(),
                                               ws.template get<1>(), dy, observer);
+    }
+
+    /// As backward, but writes dL/dparameters into `grads` instead of adding to them: `grads`
+    /// need not be initialised (`Gradients grads;`). What train_step uses: no pass to zero the
+    /// gradients, none to read them back while accumulating. The same numbers as `backward` into
+    /// `Gradients{}`.
+    template <std::size_t B>
+    constexpr void backward_overwrite(const Workspace<B>& ws, const Matrix<scalar, B, out_size>& dy,
+                                      Gradients& grads) const noexcept {
+        (void)Chain::template backward<false, GradientWrite::overwrite>(parameters, grads, ws.template get<2>(),
+                                                                        ws.template get<0>(), ws.template get<1>(), dy);
     }
 
     /// As backward, and also returns dL/dx (the vector-Jacobian product with the input).

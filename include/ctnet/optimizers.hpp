@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <ctnet/kernels/elementwise.hpp>
 #include <ctnet/math.hpp>
 #include <ctnet/status.hpp>
 
@@ -46,6 +47,10 @@ struct SGD {
         const bool first = steps == 0;
         Net::for_each_tensor(
             [&](auto& p, const auto& g, auto& v) noexcept {
+                if (weight_decay == 0.0 && momentum == 0.0) {  // plain SGD: p <- p - lr g
+                    kernels::subtract_scaled(p, g, lr);
+                    return;
+                }
                 for (std::size_t k = 0; k < p.size; ++k) {
                     T d = g[k];
                     if (weight_decay != 0.0) d += wd * p[k];

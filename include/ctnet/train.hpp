@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include <ctnet/clip.hpp>
+#include <ctnet/kernels/elementwise.hpp>
 #include <ctnet/math.hpp>
 #include <ctnet/matrix.hpp>
 #include <ctnet/status.hpp>
@@ -20,16 +21,10 @@ struct StepResult {
 };
 
 namespace detail {
-template <class T, std::size_t Rows, std::size_t Cols>
-constexpr bool all_finite(const Matrix<T, Rows, Cols>& m) noexcept {
-    for (const T v : m)
-        if (!math::isfinite(v)) return false;
-    return true;
-}
 template <class Target>
 constexpr bool target_finite(const Target& target) noexcept {
     if constexpr (is_matrix_v<Target>) {
-        return all_finite(target);
+        return kernels::all_finite(target);
     } else {
         return true;  // class indices: checked by the loss (an index out of range gives NaN)
     }
@@ -37,7 +32,7 @@ constexpr bool target_finite(const Target& target) noexcept {
 }  // namespace detail
 
 /// One training step on a batch of B samples (B = 1: a Vector):
-/// forward, loss and dL/dy, backward into fresh gradients, clipping (NoClipping, ClipByValue or
+/// forward, loss and dL/dy, backward writing fresh gradients, clipping (NoClipping, ClipByValue or
 /// ClipByNorm), then `optimizer.step`.
 ///
 /// Refusals change nothing (parameters, optimizer state): non-finite inputs or targets
@@ -51,24 +46,25 @@ constexpr StepResult<typename Net::scalar> train_step(Net& net, Optimizer& optim
                                                       const Target& target, const Clipping& clipping = {}) noexcept {
     using T = typename Net::scalar;
     if (const Status s = optimizer.validate(); s != Status::ok) return {T(0), T(0), s};
-    if (!detail::all_finite(x) || !detail::target_finite(target)) return {T(0), T(0), Status::non_finite_input};
+    if (!kernels::all_finite(x) || !detail::target_finite(target)) return {T(0), T(0), Status::non_finite_input};
 
-    typename Net::template Workspace<B> ws{};
+    // Neither buffer is read before it is written: the forward pass fills the workspace, the
+    // backward pass writes every gradient (no passes zeroing them on every step).
+    typename Net::template Workspace<B> ws;
     const auto y = net.forward(x, ws);
     Matrix<T, B, Net::out_size> dy;
     const T value = loss.gradient(y, target, dy);
     if (!math::isfinite(value)) return {value, T(0), Status::non_finite_loss};
 
-    typename Net::Gradients grads{};
-    net.backward(ws, dy, grads);
-    if (!gradients_finite<Net>(grads)) return {value, T(0), Status::non_finite_gradient};
-
-    T norm = T(0);
+    typename Net::Gradients grads;
+    net.backward_overwrite(ws, dy, grads);
+    // One pass over the gradients in the common case: a finite norm proves them all finite.
+    const T norm = gradient_norm<Net>(grads);
+    if (!math::isfinite(norm) && !gradients_finite<Net>(grads)) return {value, T(0), Status::non_finite_gradient};
     if constexpr (std::is_same_v<Clipping, ClipByNorm>) {
-        norm = clip_gradient_norm<Net>(grads, clipping.max_norm);
-    } else {
-        norm = gradient_norm<Net>(grads);
-        if constexpr (std::is_same_v<Clipping, ClipByValue>) clip_gradient_value<Net>(grads, clipping.clip_value);
+        detail::scale_to_norm<Net>(grads, norm, clipping.max_norm);
+    } else if constexpr (std::is_same_v<Clipping, ClipByValue>) {
+        clip_gradient_value<Net>(grads, clipping.clip_value);
     }
     const Status s = optimizer.step(net.parameters, grads);
     if (s == Status::ok) net.update_statistics(ws);

@@ -30,6 +30,16 @@ struct NoObserver {
     constexpr void backward_output_gradient(K, const M&) const noexcept {}
 };
 
+/// Whether layer L can write its gradients instead of accumulating (GradientWrite::overwrite).
+template <class L>
+constexpr bool overwrites_gradients() noexcept {
+    if constexpr (requires { L::overwrites_gradients; }) {
+        return L::overwrites_gradients;
+    } else {
+        return false;
+    }
+}
+
 /// A layer's bound on |dy/dx| from its activation alone (1 for layers without one).
 template <class L>
 constexpr double layer_derivative_bound() noexcept {
@@ -121,17 +131,29 @@ struct Chain {
     /// `x` and `y` are the chain's input and output, or NotStored where the chain does not read them.
     /// The observer, if any, sees the gradient arriving at each layer's output:
     /// `observer.backward_output_gradient(k, dL/dy_k)`.
-    template <bool WantInputGradient, std::size_t B, class C, class X, class Y, class Observer = NoObserver>
+    /// With GradientWrite::overwrite the gradients are written instead: every layer's, without
+    /// reading `g` (layers that cannot write theirs get them zeroed first).
+    template <bool WantInputGradient, GradientWrite Write = GradientWrite::accumulate, std::size_t B, class C, class X,
+              class Y, class Observer = NoObserver>
     static constexpr auto backward(const Parameters& p, Parameters& g, const C& cache, const X& x, const Y& y,
                                    const Matrix<T, B, out_size>& dy, Observer&& observer = {}) noexcept {
         return hana::fold_right(indices, dy, [&](auto k, const auto& dyk) noexcept {
             constexpr std::size_t K = decltype(k)::value;
+            using L = layer<K>;
             observer.backward_output_gradient(k, dyk);
             decltype(auto) xk = input_of<K>(cache, x);
             decltype(auto) yk = output_of<K>(cache, y);
             constexpr bool want = K > 0 || WantInputGradient;
-            return layer<K>::template backward<want>(p.template get<K>(), g.template get<K>(),
-                                                     cache.template get<1>().template get<K>(), xk, yk, dyk);
+            auto& gk = g.template get<K>();
+            const auto& ck = cache.template get<1>().template get<K>();
+            if constexpr (Write == GradientWrite::accumulate || L::parameter_count == 0) {
+                return L::template backward<want>(p.template get<K>(), gk, ck, xk, yk, dyk);
+            } else if constexpr (overwrites_gradients<L>()) {
+                return L::template backward<want, GradientWrite::overwrite>(p.template get<K>(), gk, ck, xk, yk, dyk);
+            } else {
+                gk = typename L::Parameters{};
+                return L::template backward<want>(p.template get<K>(), gk, ck, xk, yk, dyk);
+            }
         });
     }
 

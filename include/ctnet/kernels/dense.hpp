@@ -478,35 +478,65 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t B, std::s
     return dx;
 }
 
+namespace detail {
+
+/// gwt = (Overwrite) or += (accumulate) x^T dy, and the same for the bias; see the public names below.
+template <Start S, class Policy, class T, std::size_t B, std::size_t In, std::size_t Out>
+constexpr void weight_gradient(Matrix<T, In, Out>& gwt, const Matrix<T, B, In>& x, const Matrix<T, B, Out>& dy) noexcept {
+    if (std::is_constant_evaluated()) {
+        if constexpr (S == Start::zero)
+            for (T& g : gwt) g = T(0);
+        reference_weight_gradient(gwt, x, dy);
+    } else if constexpr (Out == 1) {
+        // gwt is one column: gwt^T = dy^T x, vectorised along i.
+        gemm_axpy<Policy, T, 1, B, In, 0, 1, In, In, S>(dy.data, x.data, nullptr, gwt.data);
+    } else {
+        // A(i, b) = x[b][i], B = dy.
+        gemm_axpy<Policy, T, In, B, Out, 1, In, Out, Out, S>(x.data, dy.data, nullptr, gwt.data);
+    }
+}
+
+template <Start S, class Policy, class T, std::size_t B, std::size_t Out>
+constexpr void bias_gradient(Vector<T, Out>& gbias, const Matrix<T, B, Out>& dy) noexcept {
+    if (std::is_constant_evaluated()) {
+        if constexpr (S == Start::zero)
+            for (T& g : gbias) g = T(0);
+        reference_bias_gradient(gbias, dy);
+    } else {
+        // The axpy product with A = 1: gbias = 1^T dy (a multiply by one is exact).
+        const T one = T(1);
+        gemm_axpy<Policy, T, 1, B, Out, 0, 0, Out, Out, S>(&one, dy.data, nullptr, gbias.data);
+    }
+}
+
+}  // namespace detail
+
 /// gwt[i][o] += sum_b x[b][i] dy[b][o]: accumulates the weight gradient of y = x wt (a rank-1
 /// update, an outer product, at B = 1).
 template <simd::LanePolicy Policy = simd::Native, class T, std::size_t B, std::size_t In, std::size_t Out>
 constexpr void accumulate_weight_gradient(Matrix<T, In, Out>& gwt, const Matrix<T, B, In>& x,
                                           const Matrix<T, B, Out>& dy) noexcept {
-    if (std::is_constant_evaluated()) {
-        detail::reference_weight_gradient(gwt, x, dy);
-    } else if constexpr (Out == 1) {
-        // gwt is one column: gwt^T += dy^T x, vectorised along i.
-        detail::gemm_axpy<Policy, T, 1, B, In, 0, 1, In, In, detail::Start::accumulate>(dy.data, x.data, nullptr,
-                                                                                        gwt.data);
-    } else {
-        // A(i, b) = x[b][i], B = dy.
-        detail::gemm_axpy<Policy, T, In, B, Out, 1, In, Out, Out, detail::Start::accumulate>(x.data, dy.data, nullptr,
-                                                                                            gwt.data);
-    }
+    detail::weight_gradient<detail::Start::accumulate, Policy>(gwt, x, dy);
+}
+
+/// gwt[i][o] = sum_b x[b][i] dy[b][o]: writes the weight gradient (gwt's old contents, even
+/// uninitialised ones, are not read). The same numbers as accumulating into zeros.
+template <simd::LanePolicy Policy = simd::Native, class T, std::size_t B, std::size_t In, std::size_t Out>
+constexpr void store_weight_gradient(Matrix<T, In, Out>& gwt, const Matrix<T, B, In>& x,
+                                     const Matrix<T, B, Out>& dy) noexcept {
+    detail::weight_gradient<detail::Start::zero, Policy>(gwt, x, dy);
 }
 
 /// gbias[o] += sum_b dy[b][o]: accumulates the bias gradient.
 template <simd::LanePolicy Policy = simd::Native, class T, std::size_t B, std::size_t Out>
 constexpr void accumulate_bias_gradient(Vector<T, Out>& gbias, const Matrix<T, B, Out>& dy) noexcept {
-    if (std::is_constant_evaluated()) {
-        detail::reference_bias_gradient(gbias, dy);
-    } else {
-        // The axpy product with A = 1: gbias += 1^T dy (a multiply by one is exact).
-        const T one = T(1);
-        detail::gemm_axpy<Policy, T, 1, B, Out, 0, 0, Out, Out, detail::Start::accumulate>(&one, dy.data, nullptr,
-                                                                                          gbias.data);
-    }
+    detail::bias_gradient<detail::Start::accumulate, Policy>(gbias, dy);
+}
+
+/// gbias[o] = sum_b dy[b][o]: writes the bias gradient.
+template <simd::LanePolicy Policy = simd::Native, class T, std::size_t B, std::size_t Out>
+constexpr void store_bias_gradient(Vector<T, Out>& gbias, const Matrix<T, B, Out>& dy) noexcept {
+    detail::bias_gradient<detail::Start::zero, Policy>(gbias, dy);
 }
 
 }  // namespace ctnet::kernels

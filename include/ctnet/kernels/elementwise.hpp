@@ -236,35 +236,108 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std
     return detail::apply_elementwise<detail::TanhOp, Policy>(x, [](T v) { return math::tanh(v); });
 }
 
-/// sum_k x[k]^2 over all elements, in several lane-wise partial sums (a sum of squares written
-/// strictly left to right is one long dependency chain the compiler may not split).
+/// Visits the elements of a Rows x Cols matrix in the pieces the dense kernels load and store
+/// them: row by row (a column vector as one row), each row as packs of `Lanes`, then the rest
+/// in chunks of decreasing powers of two (20 = 16 + 4). Calls
+/// `f(offset, std::integral_constant<std::size_t, Width>{}, std::integral_constant<std::size_t, Chain>{})`
+/// with Chain = the piece's index modulo Chains (unrolled: rows four at a time, packs Chains at a
+/// time), so that a caller can spread pieces over Chains independent accumulators.
+///
+/// Why pieces: a pass that reads values just written (the gradient norm after backward, the
+/// forward pass after an update) must read them in the pieces they were written in. A load that
+/// spans two stores still in the store buffer cannot be forwarded and waits for both to reach
+/// the cache, ~20 cycles each time (on a small network most of the pass).
+template <std::size_t Lanes, std::size_t Chains, std::size_t Rows, std::size_t Cols, class F>
+[[gnu::always_inline]] inline void for_each_piece(F&& f) noexcept {
+    constexpr std::size_t rows = Cols == 1 ? 1 : Rows, cols = Cols == 1 ? Rows : Cols;
+    constexpr std::size_t packs = cols / Lanes, rest = cols % Lanes;
+    // Pieces per row: packs, then one per set bit of rest.
+    constexpr std::size_t per_row = packs + std::popcount(rest);
+    const auto row = [&f]<std::size_t First>(std::size_t base, std::integral_constant<std::size_t, First>) {
+        std::size_t j = 0;
+        for (; j + Chains <= packs; j += Chains)
+            simd::unroll<Chains>([&](auto c) {
+                f(base + (j + c) * Lanes, std::integral_constant<std::size_t, Lanes>{},
+                  std::integral_constant<std::size_t, (First + decltype(c)::value) % Chains>{});
+            });
+        simd::unroll<packs % Chains>([&](auto c) {
+            f(base + (packs / Chains * Chains + c) * Lanes, std::integral_constant<std::size_t, Lanes>{},
+              std::integral_constant<std::size_t, (First + decltype(c)::value) % Chains>{});
+        });
+        std::size_t offset = base + packs * Lanes;
+        constexpr std::size_t top = Lanes / 2;
+        simd::unroll<std::bit_width(top)>([&](auto b) {
+            constexpr std::size_t width = top >> decltype(b)::value;
+            if constexpr (width > 0 && (rest & width) != 0) {
+                constexpr std::size_t index = packs % Chains + std::popcount(rest & ~(2 * width - 1));
+                f(offset, std::integral_constant<std::size_t, width>{},
+                  std::integral_constant<std::size_t, (First + index) % Chains>{});
+                offset += width;
+            }
+        });
+    };
+    constexpr std::size_t quads = rows / 4 * 4;
+    for (std::size_t r = 0; r < quads; r += 4)
+        simd::unroll<4>([&](auto q) {
+            row(r * cols + decltype(q)::value * cols, std::integral_constant<std::size_t, decltype(q)::value * per_row % Chains>{});
+        });
+    simd::unroll<rows - quads>([&](auto q) {
+        row((quads + decltype(q)::value) * cols, std::integral_constant<std::size_t, decltype(q)::value * per_row % Chains>{});
+    });
+}
+
+/// A run-time sum of squares over the elements of any number of matrices, kept lane-wise in
+/// several partial sums (a sum written strictly left to right is one long dependency chain the
+/// compiler may not split) and reduced across lanes once, by `total()`: summing many small
+/// tensors costs one horizontal reduction, not one per tensor. Reads in for_each_piece's pieces
+/// (narrow ones zero-extended). Not for constant evaluation (sum_of_squares has a constexpr path).
+template <class T, simd::LanePolicy Policy = simd::Native>
+struct SquareSum {
+    static constexpr std::size_t lanes = simd::lanes<Policy, T>;
+    static constexpr std::size_t chains = 4;  // add latency x throughput
+    using V = simd::pack<T, lanes>;
+    V acc[chains] = {};
+
+    template <std::size_t Rows, std::size_t Cols>
+    [[gnu::always_inline]] void add(const Matrix<T, Rows, Cols>& x) noexcept {
+        const T* p = x.data;
+        for_each_piece<lanes, chains, Rows, Cols>([&](std::size_t offset, auto width, auto chain) {
+            const V v = simd::widen<lanes, T, decltype(width)::value>(simd::load<decltype(width)::value>(p + offset));
+            acc[decltype(chain)::value] = v * v + acc[decltype(chain)::value];
+        });
+    }
+
+    [[nodiscard]] T total() const noexcept { return simd::sum_lanes<T, lanes>(simd::tree_sum<0, chains>(acc)); }
+};
+
+/// a[k] = a[k] - s b[k] for every element (plain SGD's update, with s the learning rate), in
+/// for_each_piece's pieces: the next forward pass reads the new weights in those pieces.
 template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
-[[nodiscard]] constexpr T sum_of_squares(const Matrix<T, Rows, Cols>& x) noexcept {
-    constexpr std::size_t count = Rows * Cols;
+constexpr void subtract_scaled(Matrix<T, Rows, Cols>& a, const Matrix<T, Rows, Cols>& b, T s) noexcept {
     if (std::is_constant_evaluated()) {
-        T sum = T(0);
-        for (std::size_t k = 0; k < count; ++k) sum += x[k] * x[k];
-        return sum;
+        for (std::size_t k = 0; k < Rows * Cols; ++k) a[k] = a[k] - s * b[k];
     } else {
         constexpr std::size_t lanes = simd::lanes<Policy, T>;
-        constexpr std::size_t chains = 4;  // add latency x throughput
-        using V = simd::pack<T, lanes>;
-        V acc[chains] = {};
-        constexpr std::size_t step = lanes * chains;
-        std::size_t k = 0;
-        for (; k + step <= count; k += step)
-#pragma GCC unroll 4
-            for (std::size_t c = 0; c < chains; ++c) {
-                const V v = simd::load<lanes>(x.data + k + c * lanes);
-                acc[c] = v * v + acc[c];
-            }
-        for (; k + lanes <= count; k += lanes) {
-            const V v = simd::load<lanes>(x.data + k);
-            acc[0] = v * v + acc[0];
-        }
-        T sum = simd::sum_lanes<T, lanes>(simd::tree_sum<0, chains>(acc));
-        for (; k < count; ++k) sum += x[k] * x[k];
+        for_each_piece<lanes, 1, Rows, Cols>([&](std::size_t offset, auto width, auto) {
+            constexpr std::size_t w = decltype(width)::value;
+            const auto x = simd::load<w>(a.data + offset);
+            simd::store(a.data + offset, x - simd::splat<w>(s) * simd::load<w>(b.data + offset));
+        });
+    }
+}
+
+/// sum_k x[k]^2 over all elements: lane-wise partial sums at run time (SquareSum), left to right
+/// in constant evaluation.
+template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
+[[nodiscard]] constexpr T sum_of_squares(const Matrix<T, Rows, Cols>& x) noexcept {
+    if (std::is_constant_evaluated()) {
+        T sum = T(0);
+        for (std::size_t k = 0; k < Rows * Cols; ++k) sum += x[k] * x[k];
         return sum;
+    } else {
+        SquareSum<T, Policy> sum;
+        sum.add(x);
+        return sum.total();
     }
 }
 

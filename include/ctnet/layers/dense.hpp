@@ -54,11 +54,18 @@ struct DenseLayer {
         }
     }
 
-    template <bool WantInputGradient, std::size_t B, class Y>
+    static constexpr bool overwrites_gradients = true;
+
+    template <bool WantInputGradient, GradientWrite Write = GradientWrite::accumulate, std::size_t B, class Y>
     static constexpr auto backward(const Parameters& p, Parameters& g, const NotStored&, const Matrix<T, B, In>& x,
                                    const Y&, const Matrix<T, B, Out>& dy) noexcept {
-        kernels::accumulate_weight_gradient(g.weight_t, x, dy);
-        if constexpr (has_bias) kernels::accumulate_bias_gradient(g.bias, dy);
+        if constexpr (Write == GradientWrite::overwrite) {
+            kernels::store_weight_gradient(g.weight_t, x, dy);
+            if constexpr (has_bias) kernels::store_bias_gradient(g.bias, dy);
+        } else {
+            kernels::accumulate_weight_gradient(g.weight_t, x, dy);
+            if constexpr (has_bias) kernels::accumulate_bias_gradient(g.bias, dy);
+        }
         if constexpr (WantInputGradient) {
             return kernels::linear_input_gradient(dy, p.weight_t);
         } else {

@@ -69,13 +69,21 @@ struct ResidualLayer {
         return add(fx, skip(p, x));
     }
 
-    template <bool WantInputGradient, std::size_t B, class X, class Y>
+    static constexpr bool overwrites_gradients = true;  // the inner chain's and the projection's
+
+    template <bool WantInputGradient, GradientWrite Write = GradientWrite::accumulate, std::size_t B, class X, class Y>
     static constexpr auto backward(const Parameters& p, Parameters& g, const Cache<B>& cache, const X& x, const Y&,
                                    const Matrix<T, B, out_size>& dy) noexcept {
-        const auto dfx = Inner::template backward<WantInputGradient>(p.template get<0>(), g.template get<0>(),
-                                                                      cache.template get<0>(), x,
-                                                                      cache.template get<1>(), dy);
-        if constexpr (Projected) kernels::accumulate_weight_gradient(g.template get<1>().weight_t, x, dy);
+        const auto dfx = Inner::template backward<WantInputGradient, Write>(p.template get<0>(), g.template get<0>(),
+                                                                             cache.template get<0>(), x,
+                                                                             cache.template get<1>(), dy);
+        if constexpr (Projected) {
+            if constexpr (Write == GradientWrite::overwrite) {
+                kernels::store_weight_gradient(g.template get<1>().weight_t, x, dy);
+            } else {
+                kernels::accumulate_weight_gradient(g.template get<1>().weight_t, x, dy);
+            }
+        }
         if constexpr (!WantInputGradient) {
             return NotStored{};
         } else if constexpr (Projected) {
