@@ -253,7 +253,7 @@ template <std::size_t Lanes, std::size_t Chains, std::size_t Rows, std::size_t C
     constexpr std::size_t packs = cols / Lanes, rest = cols % Lanes;
     // Pieces per row: packs, then one per set bit of rest.
     constexpr std::size_t per_row = packs + std::popcount(rest);
-    const auto row = [&f]<std::size_t First>(std::size_t base, std::integral_constant<std::size_t, First>) {
+    const auto row = [&]<std::size_t First>(std::size_t base, std::integral_constant<std::size_t, First>) {
         std::size_t j = 0;
         for (; j + Chains <= packs; j += Chains)
             simd::unroll<Chains>([&](auto c) {
