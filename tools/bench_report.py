@@ -46,6 +46,8 @@ CONFIGS = [
     ("clang-O2", "clang++-16", "-O2 -DNDEBUG", False, False),
 ]
 MAIN = "gcc-O3-native"
+# The parts of ctnet::train_step timed alone (bench/ctnet_networks.hpp register_parts).
+PARTS = ("forward", "backward", "gradient_norm", "sgd_step")
 
 # The topologies: per layer (in, out); the same as bench/reference.hpp.
 TOPOLOGIES = {
@@ -227,26 +229,35 @@ def analysis(w, measured, cost, t_of, ratio):
         w("")
     parts = {}
     for t in ("T1", "T4"):
-        parts[t] = {p: t_of(MAIN, "parts", t, 1, p) for p in
-                    ("forward", "backward", "zero_gradients", "gradients_finite", "gradient_norm", "sgd_step")}
+        parts[t] = {p: t_of(MAIN, "parts", t, 1, p) for p in PARTS}
     t1, t4 = parts["T1"], parts["T4"]
-    if all(t1.values()) and all(t4.values()):
-        clip1 = t1["gradients_finite"] + t1["gradient_norm"]
-        clip4 = t4["gradients_finite"] + t4["gradient_norm"]
-        w(f"**Training steps (T1 ≤ 0.6, T4 ≤ 0.7 of hand Eigen).** Of ctnet's T1 step "
-          f"({fmt_ns(t_of(MAIN, 'train', 'T1', 1, 'ctnet'))} ns), forward and backward (the kernels) take "
-          f"{fmt_ns(t1['forward'] + t1['backward'])} ns; clip.hpp's `gradients_finite` and `gradient_norm`, which "
-          f"`train_step` runs on every step, take {fmt_ns(clip1)} ns: plain loops that test or sum one element at a "
-          f"time, the sum a single dependency chain. For T4 the same two loops take {fmt_ns(clip4)} ns of "
-          f"{fmt_ns(t_of(MAIN, 'train', 'T4', 1, 'ctnet'))}. They live outside kernels/ (clip.hpp, train.hpp are not "
-          "this change's files); `kernels::sum_of_squares` and `kernels::all_finite` (lane-wise, several "
-          "accumulators) are provided for them. Even with those two loops at memory speed, a step that "
-          "materialises the gradients makes five passes over the 102 KiB of T4's parameters or gradients (zero, "
-          "accumulate, finite, norm, update: "
-          f"{fmt_ns(t4['zero_gradients'])} + {fmt_ns(t4['backward'])} + … + {fmt_ns(t4['sgd_step'])} ns here) "
-          "where the hand-written Eigen step makes three (gradient write, gradient read and parameter update): "
-          "reaching 0.7 needs train_step to fuse the gradient into the update (no zeroed gradient buffer, the "
-          "finiteness and norm taken from the per-layer factors), a change to train.hpp and clip.hpp.")
+    c1, e1 = t_of(MAIN, "train", "T1", 1, "ctnet"), t_of(MAIN, "train", "T1", 1, "eigen")
+    c4, e4 = t_of(MAIN, "train", "T4", 1, "ctnet"), t_of(MAIN, "train", "T4", 1, "eigen")
+    if all(t1.values()) and all(t4.values()) and c1 and e1 and c4 and e4:
+        t4_bytes = weight_bytes("T4")
+        l2 = measured["l2_bytes_per_ns"]
+        w(f"**Training steps (T1 ≤ 0.6, T4 ≤ 0.7 of hand Eigen).** ctnet: T1 {fmt_ns(c1)} ns ({ratio(c1, e1):.2f}), "
+          f"T4 {fmt_ns(c4)} ns ({ratio(c4, e4):.2f}). `train_step` runs forward, loss, a backward pass that writes "
+          "the gradients (`backward_overwrite`: no buffer to zero), one pass over the gradients for their global "
+          "norm, and the update. That norm pass is also the finiteness test (a finite norm proves every gradient "
+          "finite; only an infinite one triggers the element-by-element test), and it must finish before the "
+          "first parameter changes: a step refused for a non-finite gradient leaves the network as it was, a "
+          "guarantee the hand-written Eigen step does not give (it checks nothing and computes no norm). So the "
+          "gradients are written once and read twice. "
+          f"For T4 (its {t4_bytes / 1024:.0f} KiB of parameters live in L2) the parts take "
+          f"{fmt_ns(t4['forward'])} + {fmt_ns(t4['backward'])} + {fmt_ns(t4['gradient_norm'])} + "
+          f"{fmt_ns(t4['sgd_step'])} ns (forward, backward, norm, update); the norm pass is one read of "
+          f"{t4_bytes / 1024:.0f} KiB, {t4_bytes / l2:.0f} ns at the measured L2 read rate, and forward + backward "
+          f"+ update alone ({fmt_ns(t4['forward'] + t4['backward'] + t4['sgd_step'])} ns) already exceed 0.7 of "
+          f"Eigen's step ({fmt_ns(0.7 * e4)} ns). What remains is not to materialise the gradients at all: at "
+          "batch 1 a Dense layer's weight gradient is the outer product x dy^T, whose finiteness and norm follow "
+          "from x and dy (|x dy^T| = |x| |dy|) without forming it, and plain SGD could then apply "
+          "p <- p - lr x dy^T in the one pass over the parameters it makes anyway. That needs a factored-gradient "
+          "form in the layer protocol, left for later. T1's 964 bytes fit in registers and L1 many times over: "
+          f"there the step is a chain of short dependent passes ({fmt_ns(t1['forward'])} + {fmt_ns(t1['backward'])} "
+          f"+ {fmt_ns(t1['gradient_norm'])} + {fmt_ns(t1['sgd_step'])} ns timed alone), each reading what the "
+          "previous one has just stored; the passes read and write in the same pieces as the dense kernels (rows "
+          "of 16 + 4 floats), so no load waits on two stores, but the step is still latency, not bandwidth.")
         w("")
     rows_b1 = []
     for t in ("T2", "T3", "T5"):
@@ -261,15 +272,19 @@ def analysis(w, measured, cost, t_of, ratio):
       f"and its 23 KiB of weights {t3_l1:.0f} ns at the measured L1 read rate, while 0.5 of hand Eigen is "
       f"{0.5 * e3:.0f} ns" + (" — below the time the L1 needs to deliver the weights once" if 0.5 * e3 < t3_l1
                               else "") + ". T2 and T5 are "
-      "latency-bound: each layer waits for the previous activation, and a vectorised tanh or sigmoid built on "
-      "exp (a polynomial, a 2^k scaling and a division, ~50 cycles deep) is on that path once per layer (T5: 8 "
-      f"times, on top of {macs('T5', 'infer', 1) / fma:.0f} ns of FMAs). Hand Eigen uses Eigen's rational "
-      "approximations, shorter but less exact: measured over [-10, 10] in float, Eigen's tanh is off by up to 5 "
-      "ulp and its logistic by up to 8284 ulp (relative, near 0), where ctnet's kernels stay within 1 and 2 ulp "
-      "(tests/runtime/kernels.cpp), the accuracy ctnet's PyTorch-parity tests rely on. In a one-off experiment "
-      "(not regenerated here) with Eigen's rational tanh put into ctnet's T2, T2 took 18 ns against Eigen's "
-      "17: matching Eigen's approximation is not enough either; 0.8 needs an activation both faster and as "
-      "exact as ctnet's.")
+      "latency-bound: each layer waits for the previous activation, and the activation is on that path once "
+      "per layer. ctnet's vectorised tanh and sigmoid keep 1-2 ulp (tests/runtime/kernels.cpp; the accuracy the "
+      "PyTorch-parity tests rely on) and were shortened for this (llvm-mca-16, znver4, one pack fed back into "
+      "itself: tanh of 8 lanes 76 -> 51 cycles, of 16 lanes 82 -> 61, sigmoid of 16 lanes 60 -> 54.5). Hand "
+      "Eigen uses Eigen's rational approximations, shorter but less exact: measured over [-10, 10] in float, "
+      "Eigen's tanh is off by up to 5 ulp and its logistic by up to 8284 ulp (relative, near 0). T2 is now about "
+      "level with Eigen; 0.8 would take some 20% fewer instructions on the path, in practice Eigen's 5-ulp tanh. "
+      "T5: each layer is a 32->32 product, 64 512-bit FMAs that this core issues at one per cycle (64 cycles, "
+      "for Eigen too), then a sigmoid (~54 cycles deep) and ~10 cycles of partial-sum adds and store-to-load "
+      "before the next layer can start: ~128 cycles per layer, where 0.6 of Eigen leaves ~132 at the clock "
+      "measured while developing this (~3.7 GHz). The remaining route is overlap between layers (finish the "
+      "first 16 outputs, start their sigmoid and the next layer's first half while the other 16 are computed), "
+      "a change to the batch-1 dense kernel left for later.")
     w("")
     w("**How stable the baseline is.** Hand Eigen's T1 at batch 1 moves between about 13 and 33 ns from one "
       "build of the same source to another (code placement; seen while developing these benchmarks), ctnet's "
@@ -490,12 +505,12 @@ def write_report(args, data):
     w("")
 
     # ---- where a training step goes
-    parts = ["forward", "backward", "zero_gradients", "gradients_finite", "gradient_norm", "sgd_step"]
+    parts = list(PARTS)
     w("## Where ctnet's training step goes")
     w("")
-    w("`ctnet::train_step` = forward (training mode) + loss + backward into zeroed gradients + "
-      "`gradients_finite` + `gradient_norm` (clip.hpp; computed even without clipping, for StepResult) + "
-      "`SGD::step` (optimizers.hpp). Each part timed alone (`parts/...` in bench/networks.cpp), ns:")
+    w("`ctnet::train_step` = forward (training mode) + loss + `backward_overwrite` (writes the gradients) + "
+      "`gradient_norm` (clip.hpp; the finiteness test too, and StepResult's norm) + `SGD::step` "
+      "(optimizers.hpp). Each part timed alone (`parts/...` in bench/networks.cpp), ns:")
     w("")
     w("| step | " + " | ".join(parts) + " | sum | train_step | hand Eigen step |")
     w("|---|" + "---:|" * (len(parts) + 3))
