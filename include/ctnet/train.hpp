@@ -8,6 +8,7 @@
 #include <ctnet/kernels/elementwise.hpp>
 #include <ctnet/math.hpp>
 #include <ctnet/matrix.hpp>
+#include <ctnet/optimizers.hpp>
 #include <ctnet/status.hpp>
 
 namespace ctnet {
@@ -55,6 +56,22 @@ constexpr StepResult<typename Net::scalar> train_step(Net& net, Optimizer& optim
     Matrix<T, B, Net::out_size> dy;
     const T value = loss.gradient(y, target, dy);
     if (!math::isfinite(value)) return {value, T(0), Status::non_finite_loss};
+
+    // Plain SGD at batch 1 on a network of Dense layers: the update straight from the backward
+    // pass (Network::rank_one_sgd_step, the same parameters as the general path below). Its
+    // norm is computed from the factors; a non-finite one falls through to the general path,
+    // which tells non-finite gradients (refused) from merely large ones.
+    if constexpr (B == 1 && Net::Chain::rank_one_gradients && std::is_same_v<Optimizer, SGD<Net>> &&
+                  std::is_same_v<Clipping, NoClipping>) {
+        if (optimizer.momentum == 0.0 && optimizer.weight_decay == 0.0) {
+            const T norm = net.rank_one_sgd_step(ws, dy, static_cast<T>(optimizer.learning_rate));
+            if (math::isfinite(norm)) {
+                ++optimizer.steps;
+                net.update_statistics(ws);
+                return {value, norm, Status::ok};
+            }
+        }
+    }
 
     typename Net::Gradients grads;
     net.backward_overwrite(ws, dy, grads);

@@ -136,3 +136,84 @@ TEST_CASE("train_step: finite gradients whose norm overflows are applied, the no
     CHECK(std::isinf(result.gradient_norm));
     CHECK(net.to_flat()[0] == Approx(1.0f - 0.2f).epsilon(1e-5));  // w - lr * 2e20
 }
+
+namespace {
+
+/// train_step with plain SGD at batch 1 on Dense-only networks takes the rank-one path
+/// (Network::rank_one_sgd_step); the general path is backward_overwrite, gradient_norm and
+/// SGD::step. Both must give the same parameters, bit for bit, step after step.
+template <class Net, class Loss, class MakeTarget>
+void check_rank_one_matches_general(const Loss& loss, MakeTarget make_target) {
+    static_assert(Net::Chain::rank_one_gradients);
+    using T = typename Net::scalar;
+    Net fast = ctnet::initialized<Net>(ctnet::init::TorchDefault{}, 21);
+    Net general = fast;
+    ctnet::SGD<Net> fast_sgd{.learning_rate = 0.05};
+    ctnet::SGD<Net> general_sgd{.learning_rate = 0.05};
+    ctnet::Random rng(22);
+    for (int step = 0; step < 20; ++step) {
+        const auto x = random_matrix<T, 1, Net::in_size>(rng);
+        const auto target = make_target(rng);
+        const auto result = ctnet::train_step(fast, fast_sgd, loss, x, target);
+        REQUIRE(result.status == Status::ok);
+
+        typename Net::template Workspace<1> ws;
+        const auto y = general.forward(x, ws);
+        Matrix<T, 1, Net::out_size> dy;
+        const T value = loss.gradient(y, target, dy);
+        typename Net::Gradients grads;
+        general.backward_overwrite(ws, dy, grads);
+        const T norm = ctnet::gradient_norm<Net>(grads);
+        REQUIRE(general_sgd.step(general.parameters, grads) == Status::ok);
+
+        INFO("step " << step);
+        CHECK(result.loss == value);
+        CHECK(result.gradient_norm == Approx(norm).epsilon(sizeof(T) == 4 ? 1e-5 : 1e-12));
+        const auto a = fast.to_flat(), b = general.to_flat();
+        CHECK(std::memcmp(a.data(), b.data(), sizeof a) == 0);
+        CHECK(fast_sgd.steps == general_sgd.steps);
+    }
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("train_step: plain SGD at batch 1 without forming the gradients, same parameters bit for bit",
+                   "[training][gradients]", float, double) {
+    using T = TestType;
+    using Seed = Network<T, Input<10>, Dense<20>, ctnet::ReLU, Dense<1>>;
+    check_rank_one_matches_general<Seed>(ctnet::MSE{}, [](ctnet::Random& r) { return random_matrix<T, 1, 1>(r); });
+    using Classifier = Network<T, Input<37>, Dense<29>, ctnet::Tanh, Dense<17, ctnet::Bias::none>, ctnet::ReLU, Dense<5>,
+                               ctnet::Softmax>;
+    check_rank_one_matches_general<Classifier>(ctnet::CrossEntropy{}, [](ctnet::Random& r) {
+        return ctnet::Labels<1>{{static_cast<std::size_t>(r.uniform(T(0), T(4.99)))}};
+    });
+    // Not taken: BatchNorm's gradient is not rank one, nor is a batch of several samples.
+    static_assert(!Network<T, Input<4>, Dense<4>, ctnet::BatchNorm<>, Dense<1>>::Chain::rank_one_gradients);
+}
+
+TEST_CASE("train_step, plain SGD at batch 1: an overflowing gradient is refused, a large finite one applied",
+          "[training][gradients][refusal]") {
+    // The rank-one path's norm (|x|^2 |dy|^2) overflows in both cases; the general path then
+    // looks at every gradient element.
+    using Net = Network<float, Input<1>, Dense<1, ctnet::Bias::none>, Dense<1, ctnet::Bias::none>>;
+    {   // x = 100, w1 = 1e36, w2 = 1e-37: dL/dw2 = h dL/dy = 1e38 * 20 = inf in float.
+        Net net = Net::from_flat(std::array<float, 2>{1e36f, 1e-37f});
+        ctnet::SGD<Net> sgd{.learning_rate = 0.1};
+        const auto before = net.to_flat();
+        const auto result = ctnet::train_step(net, sgd, ctnet::MSE{}, Matrix<float, 1, 1>{{100.0f}},
+                                              Matrix<float, 1, 1>{{0.0f}});
+        CHECK(result.status == Status::non_finite_gradient);
+        CHECK(net.to_flat() == before);
+        CHECK(sgd.steps == 0);
+    }
+    {   // x = 1e10, w = 1, 1: dL/dw = 2e20 (finite, its square is not).
+        Net net = Net::from_flat(std::array<float, 2>{1.0f, 1.0f});
+        ctnet::SGD<Net> sgd{.learning_rate = 1e-21};
+        const auto result = ctnet::train_step(net, sgd, ctnet::MSE{}, Matrix<float, 1, 1>{{1e10f}},
+                                              Matrix<float, 1, 1>{{0.0f}});
+        CHECK(result.status == Status::ok);
+        CHECK(std::isinf(result.gradient_norm));
+        CHECK(net.to_flat()[0] == Approx(0.8f).epsilon(1e-5));
+        CHECK(sgd.steps == 1);
+    }
+}

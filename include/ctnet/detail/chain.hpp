@@ -40,6 +40,16 @@ constexpr bool overwrites_gradients() noexcept {
     }
 }
 
+/// Whether layer L's parameter gradient at batch 1 is the rank-one product of its input and dL/dy.
+template <class L>
+constexpr bool has_rank_one_gradient() noexcept {
+    if constexpr (requires { L::rank_one_gradient; }) {
+        return L::rank_one_gradient;
+    } else {
+        return false;
+    }
+}
+
 /// A layer's bound on |dy/dx| from its activation alone (1 for layers without one).
 template <class L>
 constexpr double layer_derivative_bound() noexcept {
@@ -212,6 +222,65 @@ struct Chain {
         hana::for_each(indices, [&](auto k) noexcept {
             constexpr std::size_t K = decltype(k)::value;
             layer<K>::read_flat(p.template get<K>(), in + flat_offset<K>);
+        });
+    }
+
+    // ---- plain SGD from rank-one gradients (train_step's path at batch 1) ----------------------
+
+    /// True if every layer with parameters has a rank-one gradient at batch 1 (`rank_one_gradient`:
+    /// Dense, where dL/dW^T = x^T dy and dL/db = dy). train_step then applies plain SGD straight
+    /// from x and dy, without writing the gradients out and reading them back.
+    static constexpr bool rank_one_gradients = ((Ls::parameter_count == 0 || has_rank_one_gradient<Ls>()) && ...);
+
+    /// dL/dy at the output of every layer with parameters (NotStored for the others), batch 1.
+    using Deltas = Pack<std::conditional_t<(Ls::parameter_count > 0), Matrix<T, 1, Ls::out_size>, NotStored>...>;
+
+    /// The backward pass without parameter gradients: records each parameter layer's dL/dy in
+    /// `deltas` and carries dL/dx down the chain (the first layer computes none).
+    template <class C, class X, class Y>
+    static constexpr void backward_deltas(const Parameters& p, const C& cache, const X& x, const Y& y,
+                                          const Matrix<T, 1, out_size>& dy, Deltas& deltas) noexcept {
+        (void)hana::fold_right(indices, dy, [&](auto k, const auto& dyk) noexcept {
+            constexpr std::size_t K = decltype(k)::value;
+            using L = layer<K>;
+            if constexpr (L::parameter_count > 0) {
+                deltas.template get<K>() = dyk;
+                if constexpr (K > 0) {
+                    return L::input_gradient(p.template get<K>(), dyk);
+                } else {
+                    return NotStored{};
+                }
+            } else {
+                typename L::Parameters none{};
+                return L::template backward<(K > 0)>(p.template get<K>(), none, cache.template get<1>().template get<K>(),
+                                                     input_of<K>(cache, x), output_of<K>(cache, y), dyk);
+            }
+        });
+    }
+
+    /// The squared global norm of the gradients `deltas` stand for (sum over layers of
+    /// |x|^2 |dy|^2, plus |dy|^2 for a bias). Finite only if every gradient element is finite:
+    /// |x_i dy_j|^2 <= |x|^2 |dy|^2. Not finite also when the values are merely large: the
+    /// caller then takes the general path.
+    template <class C, class X>
+    static constexpr T rank_one_norm_squared(const C& cache, const X& x, const Deltas& deltas) noexcept {
+        T total = T(0);
+        hana::for_each(indices, [&](auto k) noexcept {
+            constexpr std::size_t K = decltype(k)::value;
+            if constexpr (layer<K>::parameter_count > 0)
+                total += layer<K>::rank_one_norm_squared(input_of<K>(cache, x), deltas.template get<K>());
+        });
+        return total;
+    }
+
+    /// p <- p - lr g for every layer, g formed element by element from x and dy as backward
+    /// would (the same roundings as writing g out and then running SGD::step).
+    template <class C, class X>
+    static constexpr void rank_one_sgd(Parameters& p, const C& cache, const X& x, const Deltas& deltas, T lr) noexcept {
+        hana::for_each(indices, [&](auto k) noexcept {
+            constexpr std::size_t K = decltype(k)::value;
+            if constexpr (layer<K>::parameter_count > 0)
+                layer<K>::rank_one_sgd(p.template get<K>(), input_of<K>(cache, x), deltas.template get<K>(), lr);
         });
     }
 

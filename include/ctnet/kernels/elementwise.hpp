@@ -326,6 +326,38 @@ constexpr void subtract_scaled(Matrix<T, Rows, Cols>& a, const Matrix<T, Rows, C
     }
 }
 
+/// w[i][o] = w[i][o] - s (x[i] dy[o]) for every element: plain SGD's update from the rank-one
+/// gradient of y = x w at batch 1, each product rounded as the gradient kernel rounds it (so the
+/// result is the one of writing the gradient, then subtract_scaled). In for_each_piece's pieces.
+template <simd::LanePolicy Policy = simd::Native, class T, std::size_t In, std::size_t Out>
+constexpr void subtract_scaled_outer(Matrix<T, In, Out>& w, const Matrix<T, 1, In>& x, const Matrix<T, 1, Out>& dy,
+                                     T s) noexcept {
+    if (std::is_constant_evaluated()) {
+        for (std::size_t i = 0; i < In; ++i)
+            for (std::size_t o = 0; o < Out; ++o) w(i, o) = w(i, o) - s * (x[i] * dy[o]);
+    } else if constexpr (Out == 1) {
+        // One column: the pieces run along i.
+        constexpr std::size_t lanes = simd::lanes<Policy, T>;
+        const T d = dy[0];
+        for_each_piece<lanes, 1, In, 1>([&](std::size_t offset, auto width, auto) {
+            constexpr std::size_t n = decltype(width)::value;
+            const auto g = simd::load<n>(x.data + offset) * simd::splat<n>(d);
+            simd::store(w.data + offset, simd::load<n>(w.data + offset) - simd::splat<n>(s) * g);
+        });
+    } else {
+        constexpr std::size_t lanes = simd::lanes<Policy, T>;
+        for (std::size_t i = 0; i < In; ++i) {
+            T* row = w.row(i);
+            const T xi = x[i];
+            for_each_piece<lanes, 1, 1, Out>([&](std::size_t offset, auto width, auto) {
+                constexpr std::size_t n = decltype(width)::value;
+                const auto g = simd::splat<n>(xi) * simd::load<n>(dy.data + offset);
+                simd::store(row + offset, simd::load<n>(row + offset) - simd::splat<n>(s) * g);
+            });
+        }
+    }
+}
+
 /// sum_k x[k]^2 over all elements: lane-wise partial sums at run time (SquareSum), left to right
 /// in constant evaluation.
 template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>

@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include <ctnet/kernels/dense.hpp>
+#include <ctnet/kernels/elementwise.hpp>
 #include <ctnet/layer.hpp>
 #include <ctnet/matrix.hpp>
 
@@ -71,6 +72,25 @@ struct DenseLayer {
         } else {
             return NotStored{};
         }
+    }
+
+    // Batch 1: dL/dW^T = x^T dy (rank one), dL/db = dy. What train_step's plain-SGD path uses.
+    static constexpr bool rank_one_gradient = true;
+
+    template <std::size_t B>
+    [[nodiscard]] static constexpr Matrix<T, B, In> input_gradient(const Parameters& p, const Matrix<T, B, Out>& dy) noexcept {
+        return kernels::linear_input_gradient(dy, p.weight_t);
+    }
+
+    /// |x^T dy|^2 + |dy|^2 (the bias) = |x|^2 |dy|^2 + |dy|^2.
+    [[nodiscard]] static constexpr T rank_one_norm_squared(const Matrix<T, 1, In>& x, const Matrix<T, 1, Out>& dy) noexcept {
+        const T dy_squares = kernels::sum_of_squares(dy);
+        return kernels::sum_of_squares(x) * dy_squares + (has_bias ? dy_squares : T(0));
+    }
+
+    static constexpr void rank_one_sgd(Parameters& p, const Matrix<T, 1, In>& x, const Matrix<T, 1, Out>& dy, T lr) noexcept {
+        kernels::subtract_scaled_outer(p.weight_t, x, dy, lr);
+        if constexpr (has_bias) kernels::subtract_scaled(p.bias, dy, lr);
     }
 
     template <class F, class... Ps>
