@@ -133,7 +133,8 @@ void register_training() {
 /// Where ctnet::train_step's time goes, for the analysis in bench/RESULTS.md (not a comparison):
 /// parts/<T>/b<B>/<part> with part forward (training mode, filling the workspace), backward
 /// (backward_overwrite: writing the gradients), gradient_norm (clip.hpp; train_step's finiteness
-/// test too) and sgd_step (optimizers.hpp).
+/// test too) and sgd_step (optimizers.hpp): the general path; and, at batch 1, rank_one_sgd_step
+/// (Network::rank_one_sgd_step: what train_step runs instead of the last three for plain SGD).
 template <int K, std::size_t B>
 void register_parts() {
     using Net = typename NetworkOf<K>::type;
@@ -167,6 +168,20 @@ void register_parts() {
             benchmark::DoNotOptimize(norm);
         }
     });
+    if constexpr (B == 1 && Net::Chain::rank_one_gradients) {
+        // What train_step runs for plain SGD at batch 1: backward without gradients, the norm
+        // from the factors and the rank-one update (learning rate 0: the same work, no drift).
+        benchmark::RegisterBenchmark(name("rank_one_sgd_step").c_str(), [net, input](benchmark::State& state) {
+            auto copy = std::make_unique<Net>(*net);
+            auto ws = std::make_unique<typename Net::template Workspace<B>>();
+            const auto dy = copy->forward(*input, *ws);
+            for (auto _ : state) {
+                float norm = copy->rank_one_sgd_step(*ws, dy, 0.0f);
+                benchmark::DoNotOptimize(norm);
+                benchmark::ClobberMemory();
+            }
+        });
+    }
     benchmark::RegisterBenchmark(name("sgd_step").c_str(), [net](benchmark::State& state) {
         auto copy = std::make_unique<Net>(*net);
         auto grads = std::make_unique<typename Net::Gradients>();  // zero: the parameters do not drift

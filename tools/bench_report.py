@@ -510,15 +510,19 @@ def write_report(args, data):
     w("")
     w("`ctnet::train_step` = forward (training mode) + loss + `backward_overwrite` (writes the gradients) + "
       "`gradient_norm` (clip.hpp; the finiteness test too, and StepResult's norm) + `SGD::step` "
-      "(optimizers.hpp). Each part timed alone (`parts/...` in bench/networks.cpp), ns:")
+      "(optimizers.hpp): the general path, taken at batch 32. At batch 1 (plain SGD, Dense layers) "
+      "`train_step` runs forward + loss + `Network::rank_one_sgd_step` (backward without forming the "
+      "gradients, the norm from the factors, the rank-one update) instead. Each part timed alone "
+      "(`parts/...` in bench/networks.cpp), ns:")
     w("")
-    w("| step | " + " | ".join(parts) + " | sum | train_step | hand Eigen step |")
-    w("|---|" + "---:|" * (len(parts) + 3))
+    w("| step | " + " | ".join(parts) + " | sum | rank_one_sgd_step | train_step | hand Eigen step |")
+    w("|---|" + "---:|" * (len(parts) + 4))
     for t in ("T1", "T4"):
         for batch in (1, 32):
             vals = [results[MAIN].get(f"parts/{t}/b{batch}/{p}", {}).get("ns") for p in parts]
             total = sum(v for v in vals if v is not None)
-            w(f"| {t} b{batch} | " + " | ".join(fmt_ns(v) for v in vals) + f" | {fmt_ns(total)} | "
+            rank_one = results[MAIN].get(f"parts/{t}/b{batch}/rank_one_sgd_step", {}).get("ns")
+            w(f"| {t} b{batch} | " + " | ".join(fmt_ns(v) for v in vals) + f" | {fmt_ns(total)} | {fmt_ns(rank_one)} | "
               f"{fmt_ns(t_of(MAIN, 'train', t, batch, 'ctnet'))} | {fmt_ns(t_of(MAIN, 'train', t, batch, 'eigen'))} |")
     w("")
 
