@@ -41,6 +41,12 @@ constexpr bool target_finite(const Target& target) noexcept {
 /// gradient (Status::non_finite_gradient), an invalid optimizer setting (Status::invalid_argument).
 /// The workspace and gradients live on the stack: sizeof(Net::Workspace<B>) +
 /// sizeof(Net::Gradients) bytes. Constexpr, noexcept, allocation-free.
+///
+/// Plain SGD (no momentum, no weight decay, no clipping) at batch 1 on a network whose layers
+/// with parameters are all Dense updates straight from each layer's input and dL/dy
+/// (Network::rank_one_sgd_step): the same parameters, bit for bit, without writing the
+/// gradients out; StepResult::gradient_norm is then computed from those factors (equal up to
+/// rounding).
 template <class Net, class Optimizer, class Loss, std::size_t B, class Target, class Clipping = NoClipping>
 constexpr StepResult<typename Net::scalar> train_step(Net& net, Optimizer& optimizer, const Loss& loss,
                                                       const Matrix<typename Net::scalar, B, Net::in_size>& x,

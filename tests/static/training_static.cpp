@@ -246,4 +246,37 @@ static_assert(!classifies_xor(ctnet::initialized<XorNet>(ctnet::init::XavierUnif
 static_assert(classifies_xor(xor_run.net, 1.0), "25 constexpr SGD steps did not learn XOR");
 static_assert(xor_run.first_loss > 0.6 && xor_run.last_loss < 0.1);
 
+// ---- plain SGD at batch 1: the rank-one path in a constant expression ---------------------------
+// train_step takes Network::rank_one_sgd_step here (Dense layers, batch 1, no momentum); the
+// general path is backward_overwrite + SGD::step. Same parameters, exactly, three steps on.
+using RankOneNet = Network<double, Input<3>, Dense<4>, ctnet::Tanh, Dense<2>>;
+static_assert(RankOneNet::Chain::rank_one_gradients);
+struct RankOneRun {
+    RankOneNet fast, general;
+    double fast_norm, general_norm;
+};
+constexpr RankOneRun rank_one_run() {
+    RankOneRun run{ctnet::initialized<RankOneNet>(ctnet::init::XavierUniform{}, 4),
+                   ctnet::initialized<RankOneNet>(ctnet::init::XavierUniform{}, 4), 0.0, 0.0};
+    ctnet::SGD<RankOneNet> fast_sgd{.learning_rate = 0.1}, general_sgd{.learning_rate = 0.1};
+    constexpr Matrix<double, 1, 2> target{{0.25, -0.5}};
+    for (int step = 0; step < 3; ++step) {
+        run.fast_norm = ctnet::train_step(run.fast, fast_sgd, ctnet::MSE{}, x3_one, target).gradient_norm;
+        RankOneNet::Workspace<1> ws{};
+        const auto y = run.general.forward(x3_one, ws);
+        Matrix<double, 1, 2> dy{};
+        (void)ctnet::MSE{}.gradient(y, target, dy);
+        RankOneNet::Gradients grads{};
+        run.general.backward_overwrite(ws, dy, grads);
+        run.general_norm = ctnet::gradient_norm<RankOneNet>(grads);
+        (void)general_sgd.step(run.general.parameters, grads);
+    }
+    return run;
+}
+constexpr RankOneRun rank_one = rank_one_run();
+static_assert(rank_one.fast == rank_one.general, "the rank-one update must give the general path's parameters");
+static_assert(rank_one.fast.parameters != ctnet::initialized<RankOneNet>(ctnet::init::XavierUniform{}, 4).parameters);
+static_assert(rank_one.fast_norm > 0.0 && (rank_one.fast_norm - rank_one.general_norm) < 1e-12 * rank_one.general_norm &&
+              (rank_one.general_norm - rank_one.fast_norm) < 1e-12 * rank_one.general_norm);
+
 }  // namespace
