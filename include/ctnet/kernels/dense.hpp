@@ -138,7 +138,7 @@ template <std::size_t N, class T, std::size_t W>
     } else if constexpr (N == 1) {
         return v[0];
     } else {
-        return [v]<std::size_t... I>(std::index_sequence<I...>) {
+        return [v]<std::size_t... I>(std::index_sequence<I...>) CTNET_INLINE_LAMBDA {
             return __builtin_shufflevector(v, v, static_cast<int>(I)...);
         }(std::make_index_sequence<N>{});
     }

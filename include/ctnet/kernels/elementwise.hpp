@@ -253,17 +253,17 @@ template <std::size_t Lanes, std::size_t Chains, std::size_t Cols, std::size_t F
     constexpr std::size_t packs = Cols / Lanes, rest = Cols % Lanes;
     std::size_t j = 0;
     for (; j + Chains <= packs; j += Chains)
-        simd::unroll<Chains>([&](auto c) {
+        simd::unroll<Chains>([&](auto c) CTNET_INLINE_LAMBDA {
             f(base + (j + c) * Lanes, std::integral_constant<std::size_t, Lanes>{},
               std::integral_constant<std::size_t, (First + decltype(c)::value) % Chains>{});
         });
-    simd::unroll<packs % Chains>([&](auto c) {
+    simd::unroll<packs % Chains>([&](auto c) CTNET_INLINE_LAMBDA {
         f(base + (packs / Chains * Chains + c) * Lanes, std::integral_constant<std::size_t, Lanes>{},
           std::integral_constant<std::size_t, (First + decltype(c)::value) % Chains>{});
     });
     std::size_t offset = base + packs * Lanes;
     constexpr std::size_t top = Lanes / 2;
-    simd::unroll<std::bit_width(top)>([&](auto b) {
+    simd::unroll<std::bit_width(top)>([&](auto b) CTNET_INLINE_LAMBDA {
         constexpr std::size_t width = top >> decltype(b)::value;
         if constexpr (width > 0 && (rest & width) != 0) {
             constexpr std::size_t index = packs % Chains + std::popcount(rest & ~(2 * width - 1));
@@ -281,11 +281,11 @@ template <std::size_t Lanes, std::size_t Chains, std::size_t Rows, std::size_t C
     constexpr std::size_t per_row = cols / Lanes + std::popcount(cols % Lanes);
     constexpr std::size_t quads = rows / 4 * 4;
     for (std::size_t r = 0; r < quads; r += 4)
-        simd::unroll<4>([&](auto q) {
+        simd::unroll<4>([&](auto q) CTNET_INLINE_LAMBDA {
             for_each_piece_of_row<Lanes, Chains, cols, decltype(q)::value * per_row % Chains>(
                 (r + decltype(q)::value) * cols, f);
         });
-    simd::unroll<rows - quads>([&](auto q) {
+    simd::unroll<rows - quads>([&](auto q) CTNET_INLINE_LAMBDA {
         for_each_piece_of_row<Lanes, Chains, cols, decltype(q)::value * per_row % Chains>(
             (quads + decltype(q)::value) * cols, f);
     });
@@ -306,7 +306,7 @@ struct SquareSum {
     template <std::size_t Rows, std::size_t Cols>
     [[gnu::always_inline]] void add(const Matrix<T, Rows, Cols>& x) noexcept {
         const T* p = x.data;
-        for_each_piece<lanes, chains, Rows, Cols>([&](std::size_t offset, auto width, auto chain) {
+        for_each_piece<lanes, chains, Rows, Cols>([&](std::size_t offset, auto width, auto chain) CTNET_INLINE_LAMBDA {
             const V v = simd::widen<lanes, T, decltype(width)::value>(simd::load<decltype(width)::value>(p + offset));
             acc[decltype(chain)::value] = v * v + acc[decltype(chain)::value];
         });
@@ -323,7 +323,7 @@ constexpr void subtract_scaled(Matrix<T, Rows, Cols>& a, const Matrix<T, Rows, C
         for (std::size_t k = 0; k < Rows * Cols; ++k) a[k] = a[k] - s * b[k];
     } else {
         constexpr std::size_t lanes = simd::lanes<Policy, T>;
-        for_each_piece<lanes, 1, Rows, Cols>([&](std::size_t offset, auto width, auto) {
+        for_each_piece<lanes, 1, Rows, Cols>([&](std::size_t offset, auto width, auto) CTNET_INLINE_LAMBDA {
             constexpr std::size_t w = decltype(width)::value;
             const auto x = simd::load<w>(a.data + offset);
             simd::store(a.data + offset, x - simd::splat<w>(s) * simd::load<w>(b.data + offset));
@@ -344,7 +344,7 @@ constexpr void subtract_scaled_outer(Matrix<T, In, Out>& w, const Matrix<T, 1, I
         // One column: the pieces run along i.
         constexpr std::size_t lanes = simd::lanes<Policy, T>;
         const T d = dy[0];
-        for_each_piece<lanes, 1, In, 1>([&](std::size_t offset, auto width, auto) {
+        for_each_piece<lanes, 1, In, 1>([&](std::size_t offset, auto width, auto) CTNET_INLINE_LAMBDA {
             constexpr std::size_t n = decltype(width)::value;
             const auto g = simd::load<n>(x.data + offset) * simd::splat<n>(d);
             simd::store(w.data + offset, simd::load<n>(w.data + offset) - simd::splat<n>(s) * g);
@@ -354,7 +354,7 @@ constexpr void subtract_scaled_outer(Matrix<T, In, Out>& w, const Matrix<T, 1, I
         for (std::size_t i = 0; i < In; ++i) {
             T* row = w.row(i);
             const T xi = x[i];
-            for_each_piece<lanes, 1, 1, Out>([&](std::size_t offset, auto width, auto) {
+            for_each_piece<lanes, 1, 1, Out>([&](std::size_t offset, auto width, auto) CTNET_INLINE_LAMBDA {
                 constexpr std::size_t n = decltype(width)::value;
                 const auto g = simd::splat<n>(xi) * simd::load<n>(dy.data + offset);
                 simd::store(row + offset, simd::load<n>(row + offset) - simd::splat<n>(s) * g);
@@ -391,7 +391,7 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std
         constexpr std::size_t chains = 4;  // add latency x throughput
         using V = simd::pack<T, lanes>;
         V acc[chains] = {};
-        for_each_piece<lanes, chains, Rows, Cols>([&](std::size_t offset, auto width, auto chain) {
+        for_each_piece<lanes, chains, Rows, Cols>([&](std::size_t offset, auto width, auto chain) CTNET_INLINE_LAMBDA {
             const V v = simd::widen<lanes, T, decltype(width)::value>(simd::load<decltype(width)::value>(x.data + offset));
             acc[decltype(chain)::value] = acc[decltype(chain)::value] + (v - v);
         });

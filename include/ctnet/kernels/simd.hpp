@@ -29,6 +29,14 @@
 #include <type_traits>
 #include <utility>
 
+// Marks a lambda's call operator always-inline (GCC and Clang), for the small lambdas a kernel
+// hands to a visitor: at -O2 GCC otherwise keeps some of them as calls, once per piece.
+#if defined(__GNUC__)
+#define CTNET_INLINE_LAMBDA __attribute__((always_inline))
+#else
+#define CTNET_INLINE_LAMBDA
+#endif
+
 namespace ctnet::kernels::simd {
 
 /// One lane: plain scalar code with several independent accumulators. Portable to any C++20
@@ -129,7 +137,7 @@ template <std::size_t N, class T>
     if constexpr (N == 1) {
         return x;
     } else {
-        return [x]<std::size_t... I>(std::index_sequence<I...>) { return pack<T, N>{((void)I, x)...}; }(
+        return [x]<std::size_t... I>(std::index_sequence<I...>) CTNET_INLINE_LAMBDA { return pack<T, N>{((void)I, x)...}; }(
             std::make_index_sequence<N>{});
     }
 }
@@ -203,7 +211,7 @@ template <std::size_t N, class T, std::size_t W>
     } else if constexpr (W == 1) {
         return widen<N, T, 2>(pack<T, 2>{v, T(0)});
     } else {
-        const pack<T, 2 * W> doubled = [v]<std::size_t... I>(std::index_sequence<I...>) {
+        const pack<T, 2 * W> doubled = [v]<std::size_t... I>(std::index_sequence<I...>) CTNET_INLINE_LAMBDA {
             return __builtin_shufflevector(v, pack<T, W>{}, static_cast<int>(I)...);
         }(std::make_index_sequence<2 * W>{});
         return widen<N, T, 2 * W>(doubled);
@@ -214,7 +222,7 @@ template <std::size_t N, class T, std::size_t W>
 /// (so arrays of packs indexed by I stay in registers at -O2 as well).
 template <std::size_t N, class F>
 [[gnu::always_inline]] inline void unroll(F&& f) noexcept {
-    [&f]<std::size_t... I>(std::index_sequence<I...>) { (f(std::integral_constant<std::size_t, I>{}), ...); }(
+    [&f]<std::size_t... I>(std::index_sequence<I...>) CTNET_INLINE_LAMBDA { (f(std::integral_constant<std::size_t, I>{}), ...); }(
         std::make_index_sequence<N>{});
 }
 
