@@ -279,12 +279,16 @@ def analysis(w, measured, cost, t_of, ratio):
       "Eigen uses Eigen's rational approximations, shorter but less exact: measured over [-10, 10] in float, "
       "Eigen's tanh is off by up to 5 ulp and its logistic by up to 8284 ulp (relative, near 0). T2 is now about "
       "level with Eigen; 0.8 would take some 20% fewer instructions on the path, in practice Eigen's 5-ulp tanh. "
-      "T5: each layer is a 32->32 product, 64 512-bit FMAs that this core issues at one per cycle (64 cycles, "
-      "for Eigen too), then a sigmoid (~54 cycles deep) and ~10 cycles of partial-sum adds and store-to-load "
-      "before the next layer can start: ~128 cycles per layer, where 0.6 of Eigen leaves ~132 at the clock "
-      "measured while developing this (~3.7 GHz). The remaining route is overlap between layers (finish the "
-      "first 16 outputs, start their sigmoid and the next layer's first half while the other 16 are computed), "
-      "a change to the batch-1 dense kernel left for later.")
+      "T5 (measured while developing this, core clock ~3.55-3.6 GHz from a chain of dependent adds): ~158 "
+      "cycles per Dense32+Sigmoid layer, where 0.6 of Eigen leaves ~125. The throughput floor is ~95-100 (64 "
+      "512-bit FMAs plus ~28 multiply-adds for two sigmoid packs, one per cycle; batch 32 reaches ~100 per "
+      "layer per sample); chained alone, eight 32->32 products take ~110 cycles each and eight sigmoids ~60-75, "
+      "so today they barely overlap. Three reorderings were measured and dropped: finishing each block of 16 "
+      "outputs before the next (T5 unchanged, T3 and T4 slower), fusing the sigmoid into the product so each "
+      "block is activated in registers (T5 within noise, T2 slower), and broadcasting the layer input from "
+      "registers (slower: spills). The likely limit is the out-of-order window (all 64 FMAs of the next layer "
+      "wait on the sigmoid), unconfirmed without hardware counters; a kernel that interleaves the next layer's "
+      "first half with this layer's second sigmoid in program order is the untried route.")
     w("")
     w("**How stable the baseline is.** Hand Eigen's T1 at batch 1 moves between about 13 and 33 ns from one "
       "build of the same source to another (code placement; seen while developing these benchmarks), ctnet's "
