@@ -182,6 +182,39 @@ struct Network {
         return math::sqrt(squares);
     }
 
+    /// As rank_one_sgd_step, and when the returned norm is not finite (nothing changed) `grads`
+    /// holds the gradients, exactly as backward_overwrite writes them, for the caller to decide
+    /// element by element (train_step: refuse non-finite gradients, apply merely large ones).
+    [[nodiscard]] constexpr scalar rank_one_sgd_step(const Workspace<1>& ws, const Matrix<scalar, 1, out_size>& dy,
+                                                     scalar learning_rate, Gradients& grads) noexcept
+        requires Chain::rank_one_gradients
+    {
+        typename Chain::Deltas deltas;
+        const auto& cache = ws.template get<2>();
+        Chain::backward_deltas(parameters, cache, ws.template get<0>(), ws.template get<1>(), dy, deltas);
+        const scalar squares = Chain::rank_one_norm_squared(cache, ws.template get<0>(), deltas);
+        if (!math::isfinite(squares)) {
+            Chain::rank_one_write_gradients(grads, cache, ws.template get<0>(), deltas);
+            return squares;
+        }
+        Chain::rank_one_sgd(parameters, cache, ws.template get<0>(), deltas, learning_rate);
+        return math::sqrt(squares);
+    }
+
+    /// backward_overwrite at batch 1 for networks whose layers with parameters are all Dense:
+    /// the same gradients, bit for bit, written from each layer's input and dL/dy (the backward
+    /// pass without the weight-gradient products). train_step uses it at batch 1, so those
+    /// products are not compiled a second time beside its rank-one path.
+    constexpr void rank_one_backward_overwrite(const Workspace<1>& ws, const Matrix<scalar, 1, out_size>& dy,
+                                               Gradients& grads) const noexcept
+        requires Chain::rank_one_gradients
+    {
+        typename Chain::Deltas deltas;
+        const auto& cache = ws.template get<2>();
+        Chain::backward_deltas(parameters, cache, ws.template get<0>(), ws.template get<1>(), dy, deltas);
+        Chain::rank_one_write_gradients(grads, cache, ws.template get<0>(), deltas);
+    }
+
     /// As backward, and also returns dL/dx (the vector-Jacobian product with the input).
     template <std::size_t B>
     [[nodiscard]] constexpr Matrix<scalar, B, in_size> backward_with_input_gradient(

@@ -3,12 +3,81 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include <ctnet/kernels/elementwise.hpp>
 #include <ctnet/math.hpp>
 #include <ctnet/status.hpp>
 
 namespace ctnet {
+
+namespace detail {
+
+/// SGD's scalars for one update pass (the flags say which terms apply).
+template <class T>
+struct SgdCoefficients {
+    T lr, mu, wd, damp;
+    bool decay, momentum, nesterov, first;
+};
+
+/// SGD with momentum and/or weight decay over n values: the per-element formula of SGD::step,
+/// with its branches decided once per pass, so each case is one plain loop. Out of line and
+/// independent of the tensor's shape: one copy per scalar type serves every tensor of every
+/// network (a memory-bound pass gains nothing from a compile-time length), which keeps these
+/// loops from being compiled and vectorised again for each shape.
+template <class T>
+[[gnu::noinline]] inline void sgd_update(T* p, const T* g, T* v, std::size_t n, SgdCoefficients<T> c) noexcept {
+    if (!c.momentum) {  // weight decay only: p <- p - lr (g + wd p)
+        for (std::size_t k = 0; k < n; ++k) {
+            T d = g[k];
+            d += c.wd * p[k];
+            p[k] -= c.lr * d;
+        }
+        return;
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+        T d = g[k];
+        if (c.decay) d += c.wd * p[k];
+        v[k] = c.first ? d : c.mu * v[k] + c.damp * d;
+        d = c.nesterov ? d + c.mu * v[k] : v[k];
+        p[k] -= c.lr * d;
+    }
+}
+
+/// Adam's scalars for one update pass.
+template <class T>
+struct AdamCoefficients {
+    T step_size, b1, b2, one_minus_b1, one_minus_b2, wd, eps, bc2, decay;
+};
+
+/// Adam (Decoupled: AdamW) over n values, the per-element formula of AdamOptimizer::step.
+template <bool Decoupled, class T>
+constexpr void adam_update(T* p, const T* g, T* m, T* v, std::size_t n, bool weight_decay,
+                           const AdamCoefficients<T>& c) noexcept {
+    for (std::size_t k = 0; k < n; ++k) {
+        T grad = g[k];
+        if (weight_decay) {
+            if constexpr (Decoupled) {
+                p[k] *= c.decay;
+            } else {
+                grad += c.wd * p[k];
+            }
+        }
+        m[k] = m[k] * c.b1 + c.one_minus_b1 * grad;
+        v[k] = v[k] * c.b2 + c.one_minus_b2 * grad * grad;
+        const T denominator = math::sqrt(v[k]) / c.bc2 + c.eps;
+        p[k] -= c.step_size * (m[k] / denominator);
+    }
+}
+
+/// adam_update at run time: out of line, one copy per scalar type (see sgd_update).
+template <bool Decoupled, class T>
+[[gnu::noinline]] inline void adam_update_out_of_line(T* p, const T* g, T* m, T* v, std::size_t n, bool weight_decay,
+                                                      AdamCoefficients<T> c) noexcept {
+    adam_update<Decoupled>(p, g, m, v, n, weight_decay, c);
+}
+
+}  // namespace detail
 
 /// Stochastic gradient descent, step for step torch.optim.SGD:
 ///   g <- g + weight_decay p;  v <- g (first step) or momentum v + (1 - dampening) g;
@@ -51,14 +120,19 @@ struct SGD {
                     kernels::subtract_scaled(p, g, lr);
                     return;
                 }
-                for (std::size_t k = 0; k < p.size; ++k) {
-                    T d = g[k];
-                    if (weight_decay != 0.0) d += wd * p[k];
-                    if (momentum != 0.0) {
-                        v[k] = first ? d : mu * v[k] + damp * d;
-                        d = nesterov ? d + mu * v[k] : v[k];
+                if (std::is_constant_evaluated()) {
+                    for (std::size_t k = 0; k < p.size; ++k) {
+                        T d = g[k];
+                        if (weight_decay != 0.0) d += wd * p[k];
+                        if (momentum != 0.0) {
+                            v[k] = first ? d : mu * v[k] + damp * d;
+                            d = nesterov ? d + mu * v[k] : v[k];
+                        }
+                        p[k] -= lr * d;
                     }
-                    p[k] -= lr * d;
+                } else {
+                    detail::sgd_update<T>(p.data, g.data, v.data, p.size,
+                                          {lr, mu, wd, damp, weight_decay != 0.0, momentum != 0.0, nesterov, first});
                 }
             },
             params, grads, velocity);
@@ -114,19 +188,13 @@ struct AdamOptimizer {
         const T decay = static_cast<T>(1.0 - learning_rate * weight_decay);
         Net::for_each_tensor(
             [&](auto& p, const auto& g, auto& m, auto& v) noexcept {
-                for (std::size_t k = 0; k < p.size; ++k) {
-                    T grad = g[k];
-                    if (weight_decay != 0.0) {
-                        if constexpr (decoupled_weight_decay) {
-                            p[k] *= decay;
-                        } else {
-                            grad += wd * p[k];
-                        }
-                    }
-                    m[k] = m[k] * b1 + one_minus_b1 * grad;
-                    v[k] = v[k] * b2 + one_minus_b2 * grad * grad;
-                    const T denominator = math::sqrt(v[k]) / bc2 + eps;
-                    p[k] -= step_size * (m[k] / denominator);
+                const detail::AdamCoefficients<T> c{step_size, b1, b2, one_minus_b1, one_minus_b2, wd, eps, bc2, decay};
+                if (std::is_constant_evaluated()) {
+                    detail::adam_update<decoupled_weight_decay>(p.data, g.data, m.data, v.data, p.size,
+                                                                weight_decay != 0.0, c);
+                } else {
+                    detail::adam_update_out_of_line<decoupled_weight_decay>(p.data, g.data, m.data, v.data, p.size,
+                                                                            weight_decay != 0.0, c);
                 }
             },
             params, grads, first_moment, second_moment);

@@ -66,21 +66,28 @@ constexpr StepResult<typename Net::scalar> train_step(Net& net, Optimizer& optim
     // Plain SGD at batch 1 on a network of Dense layers: the update straight from the backward
     // pass (Network::rank_one_sgd_step, the same parameters as the general path below). Its
     // norm is computed from the factors; a non-finite one falls through to the general path,
-    // which tells non-finite gradients (refused) from merely large ones.
-    if constexpr (B == 1 && Net::Chain::rank_one_gradients && std::is_same_v<Optimizer, SGD<Net>> &&
-                  std::is_same_v<Clipping, NoClipping>) {
-        if (optimizer.momentum == 0.0 && optimizer.weight_decay == 0.0) {
-            const T norm = net.rank_one_sgd_step(ws, dy, static_cast<T>(optimizer.learning_rate));
-            if (math::isfinite(norm)) {
-                ++optimizer.steps;
-                net.update_statistics(ws);
-                return {value, norm, Status::ok};
+    // which tells non-finite gradients (refused) from merely large ones. Any other batch-1 step
+    // on such a network writes its gradients from the same factors
+    // (Network::rank_one_backward_overwrite, bit for bit what backward_overwrite writes), so the
+    // batch-1 weight-gradient products are never compiled.
+    typename Net::Gradients grads;
+    if constexpr (B == 1 && Net::Chain::rank_one_gradients) {
+        bool written = false;
+        if constexpr (std::is_same_v<Optimizer, SGD<Net>> && std::is_same_v<Clipping, NoClipping>) {
+            if (optimizer.momentum == 0.0 && optimizer.weight_decay == 0.0) {
+                const T norm = net.rank_one_sgd_step(ws, dy, static_cast<T>(optimizer.learning_rate), grads);
+                if (math::isfinite(norm)) {
+                    ++optimizer.steps;
+                    net.update_statistics(ws);
+                    return {value, norm, Status::ok};
+                }
+                written = true;  // the gradients, for the general path's decision
             }
         }
+        if (!written) net.rank_one_backward_overwrite(ws, dy, grads);
+    } else {
+        net.backward_overwrite(ws, dy, grads);
     }
-
-    typename Net::Gradients grads;
-    net.backward_overwrite(ws, dy, grads);
     // One pass over the gradients in the common case: a finite norm proves them all finite.
     const T norm = gradient_norm<Net>(grads);
     if (!math::isfinite(norm) && !gradients_finite<Net>(grads)) return {value, T(0), Status::non_finite_gradient};

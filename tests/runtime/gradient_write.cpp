@@ -191,6 +191,64 @@ TEMPLATE_TEST_CASE("train_step: plain SGD at batch 1 without forming the gradien
     static_assert(!Network<T, Input<4>, Dense<4>, ctnet::BatchNorm<>, Dense<1>>::Chain::rank_one_gradients);
 }
 
+namespace {
+
+/// rank_one_backward_overwrite (train_step's batch-1 gradients on Dense networks) writes, bit for
+/// bit, what backward_overwrite writes; train_step with momentum and weight decay at batch 1
+/// therefore matches backward_overwrite + SGD::step exactly.
+template <class Net>
+void check_rank_one_overwrite(std::uint64_t seed) {
+    static_assert(Net::Chain::rank_one_gradients);
+    using T = typename Net::scalar;
+    Net net = ctnet::initialized<Net>(ctnet::init::TorchDefault{}, seed);
+    Net general = net;
+    ctnet::SGD<Net> sgd{.learning_rate = 0.05, .momentum = 0.9, .weight_decay = 0.01};
+    ctnet::SGD<Net> general_sgd = sgd;
+    ctnet::Random rng(seed + 1);
+    for (int step = 0; step < 5; ++step) {
+        const auto x = random_matrix<T, 1, Net::in_size>(rng);
+        const auto dy = random_matrix<T, 1, Net::out_size>(rng);
+        typename Net::template Workspace<1> ws{};
+        (void)net.forward(x, ws);
+        typename Net::Gradients written, reference;
+        std::memset(static_cast<void*>(&written), 0xff, sizeof written);
+        net.rank_one_backward_overwrite(ws, dy, written);
+        net.backward_overwrite(ws, dy, reference);
+        std::size_t compared = 0, differing = 0;
+        Net::for_each_tensor(
+            [&](const auto& a, const auto& w) {
+                for (std::size_t k = 0; k < a.size; ++k, ++compared)
+                    if (std::memcmp(&a[k], &w[k], sizeof(T)) != 0) ++differing;
+            },
+            reference, written);
+        CHECK(compared > 0);
+        CHECK(differing == 0);
+
+        const auto target = random_matrix<T, 1, Net::out_size>(rng);
+        const auto result = ctnet::train_step(net, sgd, ctnet::MSE{}, x, target);
+        REQUIRE(result.status == Status::ok);
+        typename Net::template Workspace<1> gws;
+        const auto y = general.forward(x, gws);
+        Matrix<T, 1, Net::out_size> gdy;
+        (void)ctnet::MSE{}.gradient(y, target, gdy);
+        typename Net::Gradients grads;
+        general.backward_overwrite(gws, gdy, grads);
+        REQUIRE(general_sgd.step(general.parameters, grads) == Status::ok);
+        const auto a = net.to_flat(), b = general.to_flat();
+        CHECK(std::memcmp(a.data(), b.data(), sizeof a) == 0);
+    }
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("rank_one_backward_overwrite writes what backward_overwrite writes; momentum SGD at batch 1",
+                   "[training][gradients]", float, double) {
+    using T = TestType;
+    check_rank_one_overwrite<Network<T, Input<10>, Dense<20>, ctnet::ReLU, Dense<1>>>(31);
+    check_rank_one_overwrite<Network<T, Input<37>, Dense<29>, ctnet::Tanh, Dense<17, ctnet::Bias::none>, ctnet::ReLU,
+                                     Dense<5>>>(32);
+}
+
 TEST_CASE("train_step, plain SGD at batch 1: an overflowing gradient is refused, a large finite one applied",
           "[training][gradients][refusal]") {
     // The rank-one path's norm (|x|^2 |dy|^2) overflows in both cases; the general path then

@@ -284,6 +284,18 @@ struct Chain {
         });
     }
 
+    /// Writes the gradients `deltas` stand for, as `backward` with GradientWrite::overwrite
+    /// writes them at batch 1 (Dense: x^T dy and dy, each element formed as the kernels form it).
+    template <class C, class X>
+    static constexpr void rank_one_write_gradients(Parameters& g, const C& cache, const X& x,
+                                                   const Deltas& deltas) noexcept {
+        hana::for_each(indices, [&](auto k) noexcept {
+            constexpr std::size_t K = decltype(k)::value;
+            if constexpr (layer<K>::parameter_count > 0)
+                layer<K>::rank_one_write_gradient(g.template get<K>(), input_of<K>(cache, x), deltas.template get<K>());
+        });
+    }
+
 private:
     template <std::size_t K, class C, class X>
     static constexpr decltype(auto) input_of(const C& cache, const X& x) noexcept {

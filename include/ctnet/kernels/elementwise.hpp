@@ -236,6 +236,59 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std
     return detail::apply_elementwise<detail::TanhOp, Policy>(x, [](T v) { return math::tanh(v); });
 }
 
+namespace detail {
+
+template <std::size_t N>
+using index_constant = std::integral_constant<std::size_t, N>;
+
+/// Width and offset (from the end of the full packs) of chunk t, largest first, of a row's
+/// `rest` values that do not fill a pack.
+constexpr std::size_t rest_chunk_width(std::size_t rest, std::size_t t) noexcept {
+    for (std::size_t i = 0; i < t; ++i) rest -= std::bit_floor(rest);
+    return std::bit_floor(rest);
+}
+constexpr std::size_t rest_chunk_offset(std::size_t rest, std::size_t t) noexcept {
+    std::size_t offset = 0;
+    for (std::size_t i = 0; i < t; ++i) {
+        offset += std::bit_floor(rest);
+        rest -= std::bit_floor(rest);
+    }
+    return offset;
+}
+
+/// One row of for_each_piece: `Cols` elements from `base`, the first piece on chain First. The
+/// calls are written out by fold expressions over the index packs (C: a pack's place in a group
+/// of Chains, T: a rest chunk), not by a lambda per step: one function per row kind keeps the
+/// number of instantiations, and so compile time, low.
+template <std::size_t Lanes, std::size_t Chains, std::size_t Cols, std::size_t First, class F, std::size_t... C,
+          std::size_t... T>
+[[gnu::always_inline]] inline void for_each_piece_of_row(std::size_t base, F& f, std::index_sequence<C...>,
+                                                         std::index_sequence<T...>) noexcept {
+    constexpr std::size_t packs = Cols / Lanes, grouped = packs / Chains * Chains;
+    for (std::size_t j = 0; j < grouped; j += Chains)
+        (f(base + (j + C) * Lanes, index_constant<Lanes>{}, index_constant<(First + C) % Chains>{}), ...);
+    ((C < packs - grouped ? f(base + (grouped + C) * Lanes, index_constant<Lanes>{},
+                              index_constant<(First + C) % Chains>{})
+                          : void()),
+     ...);
+    (f(base + packs * Lanes + rest_chunk_offset(Cols % Lanes, T), index_constant<rest_chunk_width(Cols % Lanes, T)>{},
+       index_constant<(First + packs + T) % Chains>{}),
+     ...);
+}
+
+/// Rows `first + Q` of for_each_piece, row q starting on chain q per_row mod Chains.
+template <std::size_t Lanes, std::size_t Chains, std::size_t Cols, std::size_t PerRow, class F, std::size_t... Q>
+[[gnu::always_inline]] inline void for_each_piece_of_rows(std::size_t first, F& f, std::index_sequence<Q...>) noexcept {
+    (void)first;
+    (void)f;
+    (for_each_piece_of_row<Lanes, Chains, Cols, Q * PerRow % Chains>(
+         (first + Q) * Cols, f, std::make_index_sequence<Chains>{},
+         std::make_index_sequence<static_cast<std::size_t>(std::popcount(Cols % Lanes))>{}),
+     ...);
+}
+
+}  // namespace detail
+
 /// Visits the elements of a Rows x Cols matrix in the pieces the dense kernels load and store
 /// them: row by row (a column vector as one row), each row as packs of `Lanes`, then the rest
 /// in chunks of decreasing powers of two (20 = 16 + 4). Calls
@@ -247,48 +300,16 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std
 /// forward pass after an update) must read them in the pieces they were written in. A load that
 /// spans two stores still in the store buffer cannot be forwarded and waits for both to reach
 /// the cache, ~20 cycles each time (on a small network most of the pass).
-/// One row of for_each_piece: `cols` elements from `base`, the first piece on chain First.
-template <std::size_t Lanes, std::size_t Chains, std::size_t Cols, std::size_t First, class F>
-[[gnu::always_inline]] inline void for_each_piece_of_row(std::size_t base, F& f) noexcept {
-    constexpr std::size_t packs = Cols / Lanes, rest = Cols % Lanes;
-    std::size_t j = 0;
-    for (; j + Chains <= packs; j += Chains)
-        simd::unroll<Chains>([&](auto c) CTNET_INLINE_LAMBDA {
-            f(base + (j + c) * Lanes, std::integral_constant<std::size_t, Lanes>{},
-              std::integral_constant<std::size_t, (First + decltype(c)::value) % Chains>{});
-        });
-    simd::unroll<packs % Chains>([&](auto c) CTNET_INLINE_LAMBDA {
-        f(base + (packs / Chains * Chains + c) * Lanes, std::integral_constant<std::size_t, Lanes>{},
-          std::integral_constant<std::size_t, (First + decltype(c)::value) % Chains>{});
-    });
-    std::size_t offset = base + packs * Lanes;
-    constexpr std::size_t top = Lanes / 2;
-    simd::unroll<std::bit_width(top)>([&](auto b) CTNET_INLINE_LAMBDA {
-        constexpr std::size_t width = top >> decltype(b)::value;
-        if constexpr (width > 0 && (rest & width) != 0) {
-            constexpr std::size_t index = packs % Chains + std::popcount(rest & ~(2 * width - 1));
-            f(offset, std::integral_constant<std::size_t, width>{},
-              std::integral_constant<std::size_t, (First + index) % Chains>{});
-            offset += width;
-        }
-    });
-}
-
 template <std::size_t Lanes, std::size_t Chains, std::size_t Rows, std::size_t Cols, class F>
 [[gnu::always_inline]] inline void for_each_piece(F&& f) noexcept {
+    static_assert(4 % Chains == 0, "ctnet: for_each_piece spreads rows of four over the chains");
     constexpr std::size_t rows = Cols == 1 ? 1 : Rows, cols = Cols == 1 ? Rows : Cols;
     // Pieces per row: packs, then one per set bit of the rest.
-    constexpr std::size_t per_row = cols / Lanes + std::popcount(cols % Lanes);
+    constexpr std::size_t per_row = cols / Lanes + static_cast<std::size_t>(std::popcount(cols % Lanes));
     constexpr std::size_t quads = rows / 4 * 4;
     for (std::size_t r = 0; r < quads; r += 4)
-        simd::unroll<4>([&](auto q) CTNET_INLINE_LAMBDA {
-            for_each_piece_of_row<Lanes, Chains, cols, decltype(q)::value * per_row % Chains>(
-                (r + decltype(q)::value) * cols, f);
-        });
-    simd::unroll<rows - quads>([&](auto q) CTNET_INLINE_LAMBDA {
-        for_each_piece_of_row<Lanes, Chains, cols, decltype(q)::value * per_row % Chains>(
-            (quads + decltype(q)::value) * cols, f);
-    });
+        detail::for_each_piece_of_rows<Lanes, Chains, cols, per_row>(r, f, std::make_index_sequence<4>{});
+    detail::for_each_piece_of_rows<Lanes, Chains, cols, per_row>(quads, f, std::make_index_sequence<rows - quads>{});
 }
 
 /// A run-time sum of squares over the elements of any number of matrices, kept lane-wise in

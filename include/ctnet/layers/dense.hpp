@@ -93,6 +93,21 @@ struct DenseLayer {
         if constexpr (has_bias) kernels::subtract_scaled(p.bias, dy, lr);
     }
 
+    /// Writes the batch-1 gradients from x and dy as `backward` (GradientWrite::overwrite) writes
+    /// them: each element the product plus zero, as the gradient kernels form it (a zero-started
+    /// multiply-add, so -0 becomes +0 there too). Plain loops: only train_step's batch-1 path
+    /// with momentum, weight decay, clipping or very large gradients gets here.
+    static constexpr void rank_one_write_gradient(Parameters& g, const Matrix<T, 1, In>& x,
+                                                  const Matrix<T, 1, Out>& dy) noexcept {
+        for (std::size_t i = 0; i < In; ++i) {
+            T* row = g.weight_t.row(i);
+            const T xi = x[i];
+            for (std::size_t o = 0; o < Out; ++o) row[o] = xi * dy[o] + T(0);
+        }
+        if constexpr (has_bias)
+            for (std::size_t o = 0; o < Out; ++o) g.bias[o] = dy[o] + T(0);
+    }
+
     template <class F, class... Ps>
     static constexpr void for_each_tensor(F&& f, Ps&... ps) noexcept {
         f(ps.weight_t...);
