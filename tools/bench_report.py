@@ -293,7 +293,12 @@ def analysis(w, measured, cost, t_of, ratio):
     w("**How stable the baseline is.** Hand Eigen's T1 at batch 1 moves between about 13 and 33 ns from one "
       "build of the same source to another (code placement; seen while developing these benchmarks), ctnet's "
       f"stays at 9-10 ns. Against the issue's 14.5 ns, ctnet's T1 ({fmt_ns(t_of(MAIN, 'infer', 'T1', 1, 'ctnet'))} "
-      f"ns) would be {t_of(MAIN, 'infer', 'T1', 1, 'ctnet') / 14.5:.2f}, level with the issue's best peer (10.1 ns).")
+      f"ns) would be {t_of(MAIN, 'infer', 'T1', 1, 'ctnet') / 14.5:.2f}, level with the issue's best peer (10.1 ns). "
+      "Whole runs move too (recorded 2026-11-27, not regenerated): a full run an hour before the committed one, "
+      "on code that differed only in compile-time changes, measured hand Eigen's batch-1 rows 10-25% faster "
+      "(T1 training step 88.6 ns, T3 196, T5 478) and ctnet's 5-10% faster, giving ctnet/eigen T2 1.05, T3 0.70, "
+      "T4 0.82, T5 0.76, training T1 0.68 and T4 0.55; separate runs of the training rows that evening gave T1 "
+      "0.64-0.68. Read ratios near a goal (training T1 against 0.6, T5 against 0.6) as within that spread.")
     w("")
     gcc_o2 = [(t, ratio(t_of("gcc-O2", "infer", t, 1, "ctnet"), t_of("gcc-O2", "infer", t, 1, "eigen")))
               for t in TOPOLOGIES]
@@ -315,13 +320,18 @@ def analysis(w, measured, cost, t_of, ratio):
           "flag saves more than 8%; `-O2` is only ~6% cheaper than `-O3`). The training steps are ~90% of the "
           "cost. Each of the 48 distinct dense products per batch size (13 layer shapes x forward, weight "
           "gradient, bias gradient, input gradient) costs 30-80 ms almost whatever its size, half of it already "
-          "at `-O0`: the volume of instantiated code. With every kernel body replaced by an empty out-of-line "
-          "stub the TU still took 3.65 s (the training steps' own code and the front end). Compiling the large "
+          "at `-O0`: the volume of instantiated code. Compiling the large "
           "products out of line did not lower the total measurably (6.37 vs 6.13 s), and making every product "
-          "`noinline` cost 20-35% at run time on T1 and T2. Reaching 3.0 s needs fewer instantiations per product "
-          "(one register-block function per remainder case today) and a training step whose optimizer and "
-          "norm code is compiled once per tensor shape rather than inline in every network's step, left for "
-          "later. The batch-1 rank-one path adds a second update path to every batch-1 step.")
+          "`noinline` cost 20-35% at run time on T1 and T2. What did lower it (user seconds in one alternating "
+          "series on a loaded machine, 8.54 -> 6.50): the SGD momentum/weight-decay and Adam loops compiled out "
+          "of line once per scalar type instead of vectorised per tensor shape, for_each_piece written as fold "
+          "expressions instead of nested lambdas, and batch-1 gradients written from the layers' factors (the "
+          "batch-1 weight-gradient products are no longer compiled); that bought back what this session's "
+          "batch-1 rank-one path and piece-wise passes had added. With every dense product stubbed the TU still "
+          "takes ~3.7 s: the glue (about 545 lambda bodies in Chain, 500 Boost.Hana fold instantiations, 534 "
+          "of the recursive Pack accessor, 440 Matrix accessors). Reaching 3.0 s needs a non-recursive Pack with "
+          "hand-written folds instead of Hana, and fewer register-block instantiations per dense product; left "
+          "for later.")
         w("")
 
 
