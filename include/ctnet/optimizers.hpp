@@ -26,7 +26,7 @@ struct SgdCoefficients {
 /// network (a memory-bound pass gains nothing from a compile-time length), which keeps these
 /// loops from being compiled and vectorised again for each shape.
 template <class T>
-[[gnu::noinline]] inline void sgd_update(T* p, const T* g, T* v, std::size_t n, SgdCoefficients<T> c) noexcept {
+constexpr void sgd_update(T* p, const T* g, T* v, std::size_t n, const SgdCoefficients<T>& c) noexcept {
     if (!c.momentum) {  // weight decay only: p <- p - lr (g + wd p)
         for (std::size_t k = 0; k < n; ++k) {
             T d = g[k];
@@ -42,6 +42,12 @@ template <class T>
         d = c.nesterov ? d + c.mu * v[k] : v[k];
         p[k] -= c.lr * d;
     }
+}
+
+/// sgd_update at run time: out of line, one copy per scalar type.
+template <class T>
+[[gnu::noinline]] inline void sgd_update_out_of_line(T* p, const T* g, T* v, std::size_t n, SgdCoefficients<T> c) noexcept {
+    sgd_update(p, g, v, n, c);
 }
 
 /// Adam's scalars for one update pass.
@@ -120,19 +126,12 @@ struct SGD {
                     kernels::subtract_scaled(p, g, lr);
                     return;
                 }
+                const detail::SgdCoefficients<T> c{lr, mu, wd, damp, weight_decay != 0.0, momentum != 0.0,
+                                                   nesterov, first};
                 if (std::is_constant_evaluated()) {
-                    for (std::size_t k = 0; k < p.size; ++k) {
-                        T d = g[k];
-                        if (weight_decay != 0.0) d += wd * p[k];
-                        if (momentum != 0.0) {
-                            v[k] = first ? d : mu * v[k] + damp * d;
-                            d = nesterov ? d + mu * v[k] : v[k];
-                        }
-                        p[k] -= lr * d;
-                    }
+                    detail::sgd_update(p.data, g.data, v.data, p.size, c);
                 } else {
-                    detail::sgd_update<T>(p.data, g.data, v.data, p.size,
-                                          {lr, mu, wd, damp, weight_decay != 0.0, momentum != 0.0, nesterov, first});
+                    detail::sgd_update_out_of_line(p.data, g.data, v.data, p.size, c);
                 }
             },
             params, grads, velocity);
