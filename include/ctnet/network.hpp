@@ -166,25 +166,11 @@ struct Network {
     /// layers with parameters are all Dense (`Chain::rank_one_gradients`): each gradient is the
     /// outer product of a layer's input and its dL/dy, so it is never written out and read back;
     /// every element is formed and rounded as `backward` forms it, giving the same parameters as
-    /// backward + `SGD::step`. Returns the gradients' global norm (from |x|^2 |dy|^2 per layer),
-    /// or, changing nothing, a non-finite value when that norm is not finite (non-finite or very
-    /// large gradients: train_step then decides element by element on the general path).
-    [[nodiscard]] constexpr scalar rank_one_sgd_step(const Workspace<1>& ws, const Matrix<scalar, 1, out_size>& dy,
-                                                     scalar learning_rate) noexcept
-        requires Chain::rank_one_gradients
-    {
-        typename Chain::Deltas deltas;
-        const auto& cache = ws.template get<2>();
-        Chain::backward_deltas(parameters, cache, ws.template get<0>(), ws.template get<1>(), dy, deltas);
-        const scalar squares = Chain::rank_one_norm_squared(cache, ws.template get<0>(), deltas);
-        if (!math::isfinite(squares)) return squares;
-        Chain::rank_one_sgd(parameters, cache, ws.template get<0>(), deltas, learning_rate);
-        return math::sqrt(squares);
-    }
-
-    /// As rank_one_sgd_step, and when the returned norm is not finite (nothing changed) `grads`
-    /// holds the gradients, exactly as backward_overwrite writes them, for the caller to decide
-    /// element by element (train_step: refuse non-finite gradients, apply merely large ones).
+    /// backward + `SGD::step`. Returns the gradients' global norm (from |x|^2 |dy|^2 per layer).
+    /// When that norm is not finite (non-finite or very large gradients) nothing changes and
+    /// `grads` receives the gradients, exactly as backward_overwrite writes them, for the caller
+    /// to decide element by element (train_step: refuse non-finite ones, apply merely large ones);
+    /// otherwise `grads` is not touched.
     [[nodiscard]] constexpr scalar rank_one_sgd_step(const Workspace<1>& ws, const Matrix<scalar, 1, out_size>& dy,
                                                      scalar learning_rate, Gradients& grads) noexcept
         requires Chain::rank_one_gradients

@@ -68,7 +68,7 @@ struct DenseLayer {
             if constexpr (has_bias) kernels::accumulate_bias_gradient(g.bias, dy);
         }
         if constexpr (WantInputGradient) {
-            return kernels::linear_input_gradient(dy, p.weight_t);
+            return input_gradient(p, dy);
         } else {
             return NotStored{};
         }
