@@ -11,6 +11,8 @@
 
 #include <ctnet/ctnet.hpp>
 
+#include "training_twins.hpp"
+
 namespace {
 
 using ctnet::Bias;
@@ -32,7 +34,7 @@ using ctnet::Network;
 
 constexpr Matrix<double, 3, 3> x3{{0.5, -1.2, 0.8, -0.7, 0.3, 1.5, 1.1, 0.9, -0.4}};
 constexpr Matrix<double, 1, 3> x3_one{{0.5, -1.2, 0.8}};
-constexpr Matrix<double, 3, 2> x2{{0.5, -1.2, -0.7, 1.5, 1.1, 0.9}};
+using ctnet_test::x2;  // shared with the run-time twin
 constexpr Matrix<double, 1, 2> x2_one{{0.5, -1.2}};
 
 /// The smallest distance of any element of m from +kink or -kink.
@@ -72,7 +74,7 @@ constexpr auto relu_pre = ctnet::initialized<ReluPrefix>(ctnet::init::HeNormal{}
 static_assert(same_first_layer(ctnet::initialized<ReluPrefix>(ctnet::init::HeNormal{}, 1), relu_net));
 static_assert(kink_distance(relu_pre, 0.0) > 0.05, "a ReLU input is too close to 0 for a finite difference");
 static_assert(count_beyond(relu_pre, 0.0) == 12);
-constexpr Matrix<double, 3, 2> dy_two_outputs{{0.3, -0.7, 1.1, 0.4, -0.9, 0.25}};
+using ctnet_test::dy_two_outputs;
 constexpr Matrix<double, 1, 2> dy_two_outputs_one{{0.3, -0.7}};
 static_assert(ctnet::check_gradients(relu_net, x3, dy_two_outputs).passed());
 static_assert(ctnet::check_gradients(relu_net, x3_one, dy_two_outputs_one).passed());
@@ -96,8 +98,7 @@ static_assert(ctnet::check_gradients(gelu_net, x2, dy_two_outputs).passed());
 static_assert(ctnet::check_gradients(gelu_net, x2_one, dy_two_outputs_one).passed());
 
 // HardSigmoid (both its slope and its flat parts), SiLU, Softplus.
-using HardSiluSoftplus = Network<double, Input<2>, Dense<4>, ctnet::HardSigmoid, Dense<3>, ctnet::SiLU, Dense<2>,
-                                 ctnet::Softplus>;
+using ctnet_test::HardSiluSoftplus;
 using HardPrefix = Network<double, Input<2>, Dense<4>>;
 constexpr auto hard_net = ctnet::initialized<HardSiluSoftplus>(ctnet::init::Normal{2.0}, 2);
 constexpr auto hard_pre = ctnet::initialized<HardPrefix>(ctnet::init::Normal{2.0}, 2).forward(x2);
@@ -193,51 +194,13 @@ static_assert(Network<float, Input<4>, Dense<8>, ctnet::Identity>::workspace_byt
 static_assert(std::is_empty_v<Network<float, Input<4>, ctnet::Identity>::Workspace<8>>);
 
 // ---- XOR, trained in a constant expression ------------------------------------------------------
-//
-// 2-4-1, Tanh hidden, BCEWithLogits on the output logit; full batch of the four points, SGD with
-// momentum. Chosen for the fewest steps within Clang 16's default -fconstexpr-steps=1048576 (the
-// tighter of the two compilers' limits): one step of this network costs about 10k Clang steps
-// (forward, loss, backward, the gradient norm's five square roots, update), Adam about 18.5k (a
-// square root per parameter). Measured at run time over 50 seeds, SGD(lr 2, momentum 0.9)
-// classifies XOR with margin after ~14 steps on average, Adam (lr 0.1 to 0.3) after ~60 with
-// some seeds stuck; 25 SGD steps from XavierUniform seed 0 leave every |logit| above 3 and cost 261k Clang steps,
-// a quarter of the limit (every seed in 0..40 learns XOR in 25 steps, so the seed is not a lucky
-// pick). The costliest check in this file needs 377k; GCC 12 needs under 4M of its default
-// -fconstexpr-ops-limit=33554432. No limit flag is needed on this target.
+// The network, data and run are in support/training_twins.hpp (shared with the run-time twin,
+// which prints the loss curve when this fails), with why this network and 25 steps.
 
-using XorNet = Network<double, Input<2>, Dense<4>, ctnet::Tanh, Dense<1>>;
-constexpr Matrix<double, 4, 2> xor_inputs{{0, 0, 0, 1, 1, 0, 1, 1}};
-constexpr Matrix<double, 4, 1> xor_targets{{0, 1, 1, 0}};
-constexpr std::size_t xor_steps = 25;
-
-struct XorRun {
-    XorNet net;
-    double first_loss;
-    double last_loss;  // loss before the last update
-    bool all_steps_ok;
-};
-
-constexpr XorRun train_xor() {
-    XorRun run{ctnet::initialized<XorNet>(ctnet::init::XavierUniform{}, 0), 0.0, 0.0, true};
-    ctnet::SGD<XorNet> optimizer{.learning_rate = 2.0, .momentum = 0.9};
-    for (std::size_t step = 0; step < xor_steps; ++step) {
-        const auto result = ctnet::train_step(run.net, optimizer, ctnet::BCEWithLogits{}, xor_inputs, xor_targets);
-        run.all_steps_ok = run.all_steps_ok && result.status == ctnet::Status::ok;
-        if (step == 0) run.first_loss = result.loss;
-        run.last_loss = result.loss;
-    }
-    return run;
-}
-
-/// True if the sign of every logit is the XOR of the inputs, with |logit| >= margin.
-constexpr bool classifies_xor(const XorNet& net, double margin) {
-    const auto logits = net.forward(xor_inputs);
-    for (std::size_t k = 0; k < 4; ++k) {
-        const double signed_logit = xor_targets[k] > 0.5 ? logits[k] : -logits[k];
-        if (!(signed_logit >= margin)) return false;
-    }
-    return true;
-}
+using ctnet_test::classifies_xor;
+using ctnet_test::train_xor;
+using ctnet_test::XorNet;
+using ctnet_test::XorRun;
 
 constexpr XorRun xor_run = train_xor();
 static_assert(xor_run.all_steps_ok);
