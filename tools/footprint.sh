@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 build="${1:-build/firmware}"
-models=(examples/firmware/model/seed_model.hpp tests/export/data/activations_model.hpp)
+models=(examples/firmware/model/seed_model.hpp tests/export/data/activations_model.hpp tests/export/data/residual_model.hpp)
 model_arguments=()
 for model in "${models[@]}"; do model_arguments+=(--model "$model"); done
 python3 examples/firmware/firmware.py build --build-dir "$build" "${model_arguments[@]}" >&2
