@@ -297,12 +297,20 @@ def footprint(args):
             problems.append("call-graph stack %d > bound %d" % (static_stack, fact["stack_bound"]))
         if measured is not None and measured > fact["stack_bound"]:
             problems.append("measured stack %d > bound %d" % (measured, fact["stack_bound"]))
+        if args.no_soft_double:
+            # libgcc's software double-precision routines (__aeabi_dadd, __aeabi_ddiv, __muldf3...):
+            # a float model on a single-precision FPU must not need them.
+            soft_double = sorted({sym.split()[-1] for _, _, sym in symbols(manifest, elf)  # ".hidden __aeabi_ddiv"
+                                  if re.search(r"(^|\s)(__aeabi_(d\w+|\w+2d)|__\w*(df[23]|dfsi|dfdi|sidf|didf))$", sym)})
+            if soft_double:
+                problems.append("software double arithmetic linked: %s" % ", ".join(soft_double))
         if args.text_limit and row["text"] > args.text_limit:
             problems.append(".text %d > %d bytes" % (row["text"], args.text_limit))
         if problems:
             raise Failure("; ".join(problems))
-        print("firmware.py: footprint OK (model in .rodata, no model data in RAM, stack within bound%s)"
-              % (", .text <= %d" % args.text_limit if args.text_limit else ""))
+        print("firmware.py: footprint OK (model in .rodata, no model data in RAM, stack within bound%s%s)"
+              % (", .text <= %d" % args.text_limit if args.text_limit else "",
+                 ", no software double arithmetic" if args.no_soft_double else ""))
     return row
 
 
@@ -330,6 +338,8 @@ def main():
     p.add_argument("--run", action="store_true", help="also measure the stack under QEMU")
     p.add_argument("--check", action="store_true", help="fail unless the footprint goals hold")
     p.add_argument("--text-limit", type=int, default=0, help="with --check: the largest .text allowed")
+    p.add_argument("--no-soft-double", action="store_true",
+                   help="with --check: fail if libgcc's software double arithmetic is linked (float models)")
     p.add_argument("--markdown", action="store_true", help="print one row of the footprint table")
     p.set_defaults(func=footprint)
     args = parser.parse_args()

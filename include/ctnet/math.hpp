@@ -253,12 +253,46 @@ constexpr T erf(T x) noexcept {
     }
 }
 
+namespace detail {
+
+// Where float has a fused multiply-add in hardware but double has no hardware at all (the
+// single-precision FPUs of Cortex-M4F, M33, M7 without the double option: __ARM_FP lacks bit 3),
+// sigmoid<float> must not divide in double: that would link libgcc's software double
+// arithmetic (~2 KB of flash) and cost hundreds of cycles per call.
+#if defined(__ARM_FEATURE_FMA) && defined(__ARM_FP) && !(__ARM_FP & 8)
+inline constexpr bool sigmoid_float_in_float = true;
+#else
+inline constexpr bool sigmoid_float_in_float = false;
+#endif
+
+// The run-time sigmoid<float> of those targets, in float alone; compiled everywhere so that the
+// host tests measure it (tests/runtime/math_accuracy.cpp, with the host's expf). e = e^-|x|,
+// n = 1 (x >= 0) or e (x < 0). 1 + e = s + t exactly (Fast2Sum: 1 >= e, so s - 1 is exact and
+// t = e - (s - 1) is the rounding error of s). q = n / s is rounded once, r = n - q s is exact
+// (one fused multiply-add), and n / (s + t) = q + (r - q t) / (s + t); 1 / (1 + e) is q itself
+// for x >= 0 and 1 - q for x < 0, so the correction costs no second division. What remains is
+// std::exp's own error and the final rounding: measured 1.46 ulp with glibc's expf on every
+// 7th float of [-110, 40], the same as the double quotient.
+inline float sigmoid_in_float(float x) noexcept {
+    const float e = std::exp(-abs_value(x));  // in [0, 1]
+    const float s = 1.0f + e;
+    const float t = e - (s - 1.0f);
+    const float n = x >= 0.0f ? 1.0f : e;
+    const float q = n / s;
+    const float r = std::fma(-q, s, n);
+    const float inverse_s = x >= 0.0f ? q : 1.0f - q;
+    return std::fma(r - q * t, inverse_s, q);
+}
+
+}  // namespace detail
+
 // Logistic sigmoid, 1 / (1 + e^-x), computed without overflow for any x: for x >= 0 as
 // 1 / (1 + e^-x), for x < 0 as e^x / (1 + e^x), so the exponential is never above 1.
 // Constexpr path: detail::sigmoid_impl, e^-|x| and the quotient in double-double.
 // Error (docs/math_accuracy.md): double <= 1 ulp (max 0.76 ulp for x < -700, where the
 // result nears the subnormal range; 0.52 elsewhere); float 0 ulp measured, bound 1. Run-time path: the same two
-// formulas with std::exp; documented bounds 2 ulp (float, quotient in double) and 3 ulp
+// formulas with std::exp; documented bounds 2 ulp (float, quotient in double, or in float with
+// a compensated quotient on targets without double hardware: detail::sigmoid_in_float) and 3 ulp
 // (double), see docs/math_accuracy.md for the measured values.
 // Special values: sigmoid(+inf) = 1, sigmoid(-inf) = +0, sigmoid(NaN) = NaN,
 // sigmoid(0) = 0.5 exactly.
@@ -269,7 +303,9 @@ constexpr T sigmoid(T x) noexcept {
             return detail::sigmoid_impl(x);
         }
         const T e = std::exp(-detail::abs_value(x));  // in [0, 1]: cannot overflow
-        if constexpr (std::is_same_v<T, float>) {
+        if constexpr (std::is_same_v<T, float> && detail::sigmoid_float_in_float) {
+            return detail::sigmoid_in_float(x);
+        } else if constexpr (std::is_same_v<T, float>) {
             // 1 + e is exact in double and the quotient rounds once more: error < 1.51
             // float ulp (std::expf's own error, amplified at most 2x by e / (1 + e), plus
             // the final rounding), at the cost of std::expf and a double division.

@@ -111,6 +111,12 @@ const AccuracyCase<float> kFloatCases[] = {
     // std::expf's error, amplified up to 2x, then one rounding: < 1.51 ulp, so 2 possible.
     {"sigmoid (run time)", Sampling::uniform, -110.0f, 40.0f, 2, 40'000,
      run_time_sigmoid<float>, reference_sigmoid, nullptr},
+    // The run-time path of targets without double hardware (Cortex-M4F), in float alone with a
+    // compensated quotient: std::expf's error, amplified up to 2x, then one rounding.
+    {"sigmoid (run time, float only)", Sampling::uniform, -110.0f, 40.0f, 2, 40'000,
+     cm::detail::sigmoid_in_float, reference_sigmoid, nullptr},
+    {"sigmoid (run time, float only)", Sampling::all_magnitudes, -kFloatMax, kFloatMax, 2, 30'000,
+     cm::detail::sigmoid_in_float, reference_sigmoid, nullptr},
 };
 
 const AccuracyCase<double> kDoubleCases[] = {
@@ -358,7 +364,9 @@ sampled point (bound kept at 1: near-halfway cases can round either way). The la
 errors in double are log1p and log (0.83 ulp), then subnormal results of exp and sigmoid
 (0.75 ulp: rounded twice). The run-time path of sigmoid, which has no `<cmath>`
 counterpart, is the only bound above 1: 2 ulp for float and 3 for double (three
-roundings after `std::exp`'s; measured 1 and 2).
+roundings after `std::exp`'s; measured 1 and 2). Targets without double hardware
+(Cortex-M4F) compute it in float alone with a compensated quotient ("float only" rows,
+measured here with the host's expf: as accurate as the quotient in double).
 
 What is measured: the constexpr implementations (`ctnet::math::detail::*_impl`, the path
 every constant evaluation takes), called at run time, against long double `<cmath>` on
@@ -542,6 +550,8 @@ TEST_CASE("math: special values agree on the constexpr and run-time paths", "[ma
         CHECK(same(s.function.run_time_double(s.input), s.expected));
         CHECK(same(s.function.constexpr_float(input_f), expected_f));
         CHECK(same(s.function.run_time_float(input_f), expected_f));
+        // The float-only run-time sigmoid of targets without double hardware, on this host too.
+        if (&s.function == &sigmoid_paths) CHECK(same(cm::detail::sigmoid_in_float(input_f), expected_f));
     }
 }
 
