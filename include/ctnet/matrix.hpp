@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <type_traits>
 
+#include <ctnet/detail/target.hpp>
+
 namespace ctnet {
 
 namespace detail {
@@ -12,10 +14,15 @@ namespace detail {
 /// Alignment of a block of `count` values of `T`: the largest power of two not above its byte
 /// size, capped at 64 bytes (one cache line, one AVX-512 register) and never below alignof(T).
 /// Small blocks stay small (a Vector<float, 3> is 8-byte aligned, not padded to 64 bytes); blocks
-/// of a full SIMD register or more start on a register boundary so kernels can use aligned loads.
+/// of a full SIMD register or more start on a register boundary, so no register load of the
+/// kernels straddles two cache lines.
+/// Without a vector unit (a Cortex-M; CTNET_SIMD_BYTES=0) there are no such loads and no cache
+/// lines worth the padding: blocks are aligned as T alone, and a model's parameters take
+/// sizeof(T) x parameter_count bytes of flash.
 template <class T>
 constexpr std::size_t storage_alignment(std::size_t count) noexcept {
     const std::size_t bytes = sizeof(T) * count;
+    if (native_simd_bytes == 0) return alignof(T);
     std::size_t alignment = bytes == 0 ? alignof(T) : std::bit_floor(bytes);
     if (alignment > 64) alignment = 64;
     if (alignment < alignof(T)) alignment = alignof(T);

@@ -24,6 +24,9 @@ using ctnet::Vector;
 // widths of 16-float (AVX-512) and 8-double registers.
 //   float : 4 B -> 4/4;   60 B -> 32/64;   64 B -> 64/64;   68 B -> 64/128;  132 B -> 64/192
 //   double: 8 B -> 8/8;  120 B -> 64/128; 128 B -> 64/128; 136 B -> 64/192;  264 B -> 64/320
+// (A target with a vector unit, as every host build here; scalar_storage_static.cpp has the
+// layout without one.)
+static_assert(ctnet::detail::native_simd_bytes != 0);
 template <class M, std::size_t Size, std::size_t Align>
 constexpr bool layout_is() noexcept {
     return sizeof(M) == Size && alignof(M) == Align;

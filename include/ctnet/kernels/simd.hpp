@@ -29,6 +29,8 @@
 #include <type_traits>
 #include <utility>
 
+#include <ctnet/detail/target.hpp>
+
 // Marks a lambda's call operator always-inline (GCC and Clang), for the small lambdas a kernel
 // hands to a visitor: at -O2 GCC otherwise keeps some of them as calls, once per piece.
 #if defined(__GNUC__)
@@ -67,28 +69,10 @@ concept LanePolicy = requires {
 template <LanePolicy P, class T>
 inline constexpr std::size_t lanes = P::bytes >= 2 * sizeof(T) ? P::bytes / sizeof(T) : 1;
 
-// The widest registers the compiler targets, read from its predefined macros (as
-// std::experimental::simd_abi::native does). CTNET_SIMD_BYTES overrides: 0 forces Scalar (for
-// instance to compare, or on a target whose vector unit is slow for this work).
-#if defined(CTNET_SIMD_BYTES)
-inline constexpr std::size_t native_bytes = CTNET_SIMD_BYTES;
-#elif !defined(__GNUC__)  // no vector extensions (MSVC): the portable path
-inline constexpr std::size_t native_bytes = 0;
-#elif defined(__AVX512F__)
-inline constexpr std::size_t native_bytes = 64;
-#elif defined(__AVX__)
-inline constexpr std::size_t native_bytes = 32;
-#elif defined(__SSE2__) || defined(__ARM_NEON) || defined(__VSX__) || defined(__wasm_simd128__)
-inline constexpr std::size_t native_bytes = 16;
-#else  // e.g. Cortex-M: scalar code
-inline constexpr std::size_t native_bytes = 0;
-#endif
-
-#if defined(__AVX512F__) || defined(__aarch64__)
-inline constexpr std::size_t native_registers = 32;
-#else
-inline constexpr std::size_t native_registers = 16;
-#endif
+// The widest registers the compiler targets and how many (detail/target.hpp; CTNET_SIMD_BYTES
+// overrides, 0 forces Scalar).
+inline constexpr std::size_t native_bytes = ctnet::detail::native_simd_bytes;
+inline constexpr std::size_t native_registers = ctnet::detail::native_simd_registers;
 
 /// The policy for the compiler's target: Vector<native_bytes> or Scalar.
 using Native = std::conditional_t<native_bytes == 0, Scalar, Vector<(native_bytes == 0 ? 16 : native_bytes), native_registers>>;
