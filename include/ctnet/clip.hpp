@@ -9,6 +9,19 @@
 
 namespace ctnet {
 
+namespace detail {
+/// sum_k p[k]^2 for k < n, strictly left to right: kernels::sum_of_squares's constant-evaluation
+/// path, on a pointer and a count, so that gradient_norm's constant-evaluation branch
+/// instantiates one function per scalar type, not one per tensor shape (each of which would
+/// also compile kernels::sum_of_squares's run-time path, only to discard it).
+template <class T>
+constexpr T sum_of_squares_left_to_right(const T* p, std::size_t n) noexcept {
+    T sum = T(0);
+    for (std::size_t k = 0; k < n; ++k) sum += p[k] * p[k];
+    return sum;
+}
+}  // namespace detail
+
 /// The global L2 norm of all gradients, as PyTorch's clip_grad_norm_ computes it: the norm of
 /// the per-tensor norms, that is the square root of the sum of all squares. NaN or infinity if
 /// any gradient is (a finite result thus proves every gradient finite; an infinite one may also
@@ -22,7 +35,7 @@ template <class Net>
         T sum_of_norms_squared = T(0);
         Net::for_each_tensor(
             [&](const auto& tensor) noexcept {
-                const T norm = math::sqrt(kernels::sum_of_squares(tensor));
+                const T norm = math::sqrt(detail::sum_of_squares_left_to_right(tensor.data, tensor.size));
                 sum_of_norms_squared += norm * norm;
             },
             grads);
