@@ -94,8 +94,9 @@ constexpr double layer_derivative_bound() noexcept {
 /// update_state, the rank-one SGD path) are one C++17 fold expression each over a
 /// std::index_sequence of the layers concerned (layers without parameters are left out, not
 /// visited with an empty body). hana::fold_left/fold_right/for_each instantiated a lambda per
-/// layer and per operation plus Hana's own helpers for each, some 1,000 functions for T1-T5,
-/// all compiled and inlined away again; measured in bench/compile_cost (see RESULTS.md).
+/// layer and per operation plus Hana's own helpers for each: for bench/compile_cost (T1-T5,
+/// inference and SGD steps at batch 1 and 32) 3,515 instead of 4,902 functions went through
+/// GCC's early passes (with the non-recursive Pack), -0.6 s at -O0, -0.1 s at -O3.
 ///
 /// Boundary k is the value between layer k-1 and layer k. The chain keeps boundary k (0 < k < n)
 /// only if layer k reads its input or layer k-1 reads its output in backward; boundary 0 (the
