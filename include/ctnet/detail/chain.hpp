@@ -6,7 +6,9 @@
 #include <utility>
 
 #include <boost/hana/at.hpp>
+#include <boost/hana/fold_right.hpp>
 #include <boost/hana/integral_constant.hpp>
+#include <boost/hana/range.hpp>
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/type.hpp>
 
@@ -87,16 +89,18 @@ constexpr double layer_derivative_bound() noexcept {
 }
 
 /// Layers L0 ... Ln-1 applied in order. Boost.Hana holds the bound layer types (`layers`, a
-/// hana::tuple_t; `layer<K>` is its K-th element). The passes do not iterate with Hana's
-/// algorithms, though: forward is a left fold written as a recursion over K (forward_from<K>
-/// applies layer K and hands its output to forward_from<K + 1>), backward a right fold the same
-/// way from the last layer down (the chain rule), and the per-layer visits (for_each_tensor,
+/// hana::tuple_t; `layer<K>` is its K-th element) and backward is a hana::fold_right over them
+/// (the chain rule, last layer first). The other passes do not iterate with Hana's algorithms:
+/// forward is a left fold written as a recursion over K (forward_from<K> applies layer K and
+/// hands its output to forward_from<K + 1>), and the per-layer visits (for_each_tensor,
 /// update_state, the rank-one SGD path) are one C++17 fold expression each over a
 /// std::index_sequence of the layers concerned (layers without parameters are left out, not
-/// visited with an empty body). hana::fold_left/fold_right/for_each instantiated a lambda per
-/// layer and per operation plus Hana's own helpers for each: for bench/compile_cost (T1-T5,
-/// inference and SGD steps at batch 1 and 32) 3,515 instead of 4,902 functions went through
-/// GCC's early passes (with the non-recursive Pack), -0.6 s at -O0, -0.1 s at -O3.
+/// visited with an empty body). hana::fold_left/for_each instantiated a lambda per layer and per
+/// operation plus Hana's own helpers for each: for bench/compile_cost (T1-T5, inference and SGD
+/// steps at batch 1 and 32) about 3,500 instead of 4,900 functions went through GCC's early
+/// passes (with the non-recursive Pack), -0.6 s at -O0, -0.1 s at -O3. Backward stays a Hana
+/// fold: written as the same kind of recursion it compiled to code 2-3% slower at batch 32
+/// (T4's backward pass, 31.3 -> 32.2 us), and no faster to compile.
 ///
 /// Boundary k is the value between layer k-1 and layer k. The chain keeps boundary k (0 < k < n)
 /// only if layer k reads its input or layer k-1 reads its output in backward; boundary 0 (the
@@ -144,6 +148,8 @@ struct Chain {
     template <std::size_t B>
     using Cache = Pack<Boundaries<B>, Pack<typename Ls::template Cache<B>...>>;
 
+    static constexpr auto indices = hana::make_range(hana::size_c<0>, hana::size_c<layer_count>);
+
     /// Layers K with parameters, as a std::index_sequence.
     using parameter_layers = indices_where<(Ls::parameter_count > 0)...>;
 
@@ -174,7 +180,24 @@ struct Chain {
               class Y, class Observer = NoObserver>
     static constexpr auto backward(const Parameters& p, Parameters& g, const C& cache, const X& x, const Y& y,
                                    const Matrix<T, B, out_size>& dy, Observer&& observer = {}) noexcept {
-        return backward_from<layer_count - 1, WantInputGradient, Write>(p, g, cache, x, y, dy, observer);
+        return hana::fold_right(indices, dy, [&](auto k, const auto& dyk) noexcept {
+            constexpr std::size_t K = decltype(k)::value;
+            using L = layer<K>;
+            if constexpr (!is_no_observer<Observer>) observer.backward_output_gradient(k, dyk);
+            decltype(auto) xk = input_of<K>(cache, x);
+            decltype(auto) yk = output_of<K>(cache, y);
+            constexpr bool want = K > 0 || WantInputGradient;
+            auto& gk = g.template get<K>();
+            const auto& ck = cache.template get<1>().template get<K>();
+            if constexpr (Write == GradientWrite::accumulate || L::parameter_count == 0) {
+                return L::template backward<want>(p.template get<K>(), gk, ck, xk, yk, dyk);
+            } else if constexpr (overwrites_gradients<L>()) {
+                return L::template backward<want, GradientWrite::overwrite>(p.template get<K>(), gk, ck, xk, yk, dyk);
+            } else {
+                gk = typename L::Parameters{};
+                return L::template backward<want>(p.template get<K>(), gk, ck, xk, yk, dyk);
+            }
+        });
     }
 
     /// After a training-mode forward: lets each layer with running state (BatchNorm's running
@@ -323,39 +346,6 @@ private:
                 return yk;
             } else {
                 return forward_train_from<K + 1>(p, yk, cache, observer);
-            }
-        }
-    }
-
-    /// Layers K, K - 1, ..., 0 of backward, from dL/dy of layer K; returns what layer 0 returns.
-    template <std::size_t K, bool WantInputGradient, GradientWrite Write, class C, class X, class Y, class Dy,
-              class Observer>
-    static constexpr auto backward_from(const Parameters& p, Parameters& g, const C& cache, const X& x, const Y& y,
-                                        const Dy& dyk, Observer& observer) noexcept {
-        using L = layer<K>;
-        if constexpr (!is_no_observer<Observer>) observer.backward_output_gradient(hana::size_c<K>, dyk);
-        decltype(auto) xk = input_of<K>(cache, x);
-        decltype(auto) yk = output_of<K>(cache, y);
-        constexpr bool want = K > 0 || WantInputGradient;
-        auto& gk = g.template get<K>();
-        const auto& ck = cache.template get<1>().template get<K>();
-        constexpr bool write = Write == GradientWrite::overwrite && L::parameter_count > 0;
-        if constexpr (write && overwrites_gradients<L>()) {
-            if constexpr (K == 0) {
-                return L::template backward<want, GradientWrite::overwrite>(p.template get<K>(), gk, ck, xk, yk, dyk);
-            } else {
-                return backward_from<K - 1, WantInputGradient, Write>(
-                    p, g, cache, x, y,
-                    L::template backward<want, GradientWrite::overwrite>(p.template get<K>(), gk, ck, xk, yk, dyk),
-                    observer);
-            }
-        } else {
-            if constexpr (write) gk = typename L::Parameters{};  // cannot write: zero, then accumulate
-            if constexpr (K == 0) {
-                return L::template backward<want>(p.template get<K>(), gk, ck, xk, yk, dyk);
-            } else {
-                return backward_from<K - 1, WantInputGradient, Write>(
-                    p, g, cache, x, y, L::template backward<want>(p.template get<K>(), gk, ck, xk, yk, dyk), observer);
             }
         }
     }
