@@ -175,30 +175,63 @@ struct Network {
                                                      scalar learning_rate, Gradients& grads) noexcept
         requires Chain::rank_one_gradients
     {
-        typename Chain::Deltas deltas;
-        const auto& cache = ws.template get<2>();
-        Chain::backward_deltas(parameters, cache, ws.template get<0>(), ws.template get<1>(), dy, deltas);
-        const scalar squares = Chain::rank_one_norm_squared(cache, ws.template get<0>(), deltas);
+        RankOneDeltas deltas;
+        rank_one_deltas(ws, dy, deltas);
+        const scalar squares = rank_one_norm_squared(ws, deltas);
         if (!math::isfinite(squares)) {
-            Chain::rank_one_write_gradients(grads, cache, ws.template get<0>(), deltas);
+            rank_one_write_gradients(ws, deltas, grads);
             return squares;
         }
-        Chain::rank_one_sgd(parameters, cache, ws.template get<0>(), deltas, learning_rate);
+        rank_one_sgd(ws, deltas, learning_rate);
         return math::sqrt(squares);
     }
 
     /// backward_overwrite at batch 1 for networks whose layers with parameters are all Dense:
     /// the same gradients, bit for bit, written from each layer's input and dL/dy (the backward
-    /// pass without the weight-gradient products). train_step uses it at batch 1, so those
-    /// products are not compiled a second time beside its rank-one path.
+    /// pass without the weight-gradient products).
     constexpr void rank_one_backward_overwrite(const Workspace<1>& ws, const Matrix<scalar, 1, out_size>& dy,
                                                Gradients& grads) const noexcept
         requires Chain::rank_one_gradients
     {
-        typename Chain::Deltas deltas;
-        const auto& cache = ws.template get<2>();
-        Chain::backward_deltas(parameters, cache, ws.template get<0>(), ws.template get<1>(), dy, deltas);
-        Chain::rank_one_write_gradients(grads, cache, ws.template get<0>(), deltas);
+        RankOneDeltas deltas;
+        rank_one_deltas(ws, dy, deltas);
+        rank_one_write_gradients(ws, deltas, grads);
+    }
+
+    // The parts of the two above, which train_step calls itself so that its batch-1 step runs
+    // (and compiles) the backward pass for the deltas once, whichever way it then goes.
+
+    /// dL/dy at the output of every layer with parameters (batch 1).
+    using RankOneDeltas = typename Chain::Deltas;
+
+    /// The backward pass at batch 1 without parameter gradients: fills `deltas`.
+    constexpr void rank_one_deltas(const Workspace<1>& ws, const Matrix<scalar, 1, out_size>& dy,
+                                   RankOneDeltas& deltas) const noexcept
+        requires Chain::rank_one_gradients
+    {
+        Chain::backward_deltas(parameters, ws.template get<2>(), ws.template get<0>(), ws.template get<1>(), dy, deltas);
+    }
+
+    /// The squared global norm of the gradients `deltas` stand for (not finite if any is not).
+    [[nodiscard]] constexpr scalar rank_one_norm_squared(const Workspace<1>& ws, const RankOneDeltas& deltas) const noexcept
+        requires Chain::rank_one_gradients
+    {
+        return Chain::rank_one_norm_squared(ws.template get<2>(), ws.template get<0>(), deltas);
+    }
+
+    /// p <- p - lr g for the gradients `deltas` stand for (rank_one_sgd_step's update).
+    constexpr void rank_one_sgd(const Workspace<1>& ws, const RankOneDeltas& deltas, scalar learning_rate) noexcept
+        requires Chain::rank_one_gradients
+    {
+        Chain::rank_one_sgd(parameters, ws.template get<2>(), ws.template get<0>(), deltas, learning_rate);
+    }
+
+    /// Writes the gradients `deltas` stand for, as backward_overwrite writes them.
+    constexpr void rank_one_write_gradients(const Workspace<1>& ws, const RankOneDeltas& deltas,
+                                            Gradients& grads) const noexcept
+        requires Chain::rank_one_gradients
+    {
+        Chain::rank_one_write_gradients(grads, ws.template get<2>(), ws.template get<0>(), deltas);
     }
 
     /// As backward, and also returns dL/dx (the vector-Jacobian product with the input).

@@ -64,27 +64,29 @@ constexpr StepResult<typename Net::scalar> train_step(Net& net, Optimizer& optim
     if (!math::isfinite(value)) return {value, T(0), Status::non_finite_loss};
 
     // Plain SGD at batch 1 on a network of Dense layers: the update straight from the backward
-    // pass (Network::rank_one_sgd_step, the same parameters as the general path below). Its
+    // pass (as Network::rank_one_sgd_step, the same parameters as the general path below). Its
     // norm is computed from the factors; a non-finite one falls through to the general path,
     // which tells non-finite gradients (refused) from merely large ones. Any other batch-1 step
-    // on such a network writes its gradients from the same factors
-    // (Network::rank_one_backward_overwrite, bit for bit what backward_overwrite writes), so the
-    // batch-1 weight-gradient products are never compiled.
+    // on such a network writes its gradients from the same factors (as
+    // Network::rank_one_backward_overwrite, bit for bit what backward_overwrite writes), so the
+    // batch-1 weight-gradient products are never compiled. The backward pass for the factors
+    // (the deltas) runs once, before the choice, and so is compiled once.
     typename Net::Gradients grads;
     if constexpr (B == 1 && Net::Chain::rank_one_gradients) {
-        bool written = false;
+        typename Net::RankOneDeltas deltas;
+        net.rank_one_deltas(ws, dy, deltas);
         if constexpr (std::is_same_v<Optimizer, SGD<Net>> && std::is_same_v<Clipping, NoClipping>) {
             if (optimizer.momentum == 0.0 && optimizer.weight_decay == 0.0) {
-                const T norm = net.rank_one_sgd_step(ws, dy, static_cast<T>(optimizer.learning_rate), grads);
-                if (math::isfinite(norm)) {
+                const T squares = net.rank_one_norm_squared(ws, deltas);
+                if (math::isfinite(squares)) {
+                    net.rank_one_sgd(ws, deltas, static_cast<T>(optimizer.learning_rate));
                     ++optimizer.steps;
                     net.update_statistics(ws);
-                    return {value, norm, Status::ok};
+                    return {value, math::sqrt(squares), Status::ok};
                 }
-                written = true;  // the gradients, for the general path's decision
             }
         }
-        if (!written) net.rank_one_backward_overwrite(ws, dy, grads);
+        net.rank_one_write_gradients(ws, deltas, grads);
     } else {
         net.backward_overwrite(ws, dy, grads);
     }

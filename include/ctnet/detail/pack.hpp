@@ -8,40 +8,36 @@
 
 namespace ctnet::detail {
 
-/// Nested members holding the non-empty values of a Pack, in order.
-template <class... Ts>
-struct PackStore;
-template <class T>
-struct PackStore<T> {
-    T head;
-    friend constexpr bool operator==(const PackStore&, const PackStore&) noexcept = default;
-};
-template <class T, class U, class... Rest>
-struct PackStore<T, U, Rest...> {
-    T head;
-    PackStore<U, Rest...> tail;
-    friend constexpr bool operator==(const PackStore&, const PackStore&) noexcept = default;
+/// One stored value of a Pack: slot J of its storage.
+template <std::size_t J, class T>
+struct PackLeaf {
+    T value;
+    friend constexpr bool operator==(const PackLeaf&, const PackLeaf&) noexcept = default;
 };
 
-template <std::size_t Index, class Store>
-constexpr auto& pack_store_get(Store& store) noexcept {
-    if constexpr (Index == 0) {
-        return store.head;
-    } else {
-        return pack_store_get<Index - 1>(store.tail);
-    }
-}
+/// The non-empty values of a Pack, one base per value. A value is reached with one cast to its
+/// base, not by recursing through nested members: the old nested layout instantiated one
+/// accessor per level for every (Pack, index), hundreds per network, all compiled and inlined
+/// away again.
+template <class Seq, class... Ts>
+struct PackStore;
+template <std::size_t... J, class... Ts>
+struct PackStore<std::index_sequence<J...>, Ts...> : PackLeaf<J, Ts>... {
+    friend constexpr bool operator==(const PackStore&, const PackStore&) noexcept = default;
+};
 
 /// PackStore of the non-empty types among Ts (accumulated in Acc).
+template <class... Ts>
+struct TypeList {};
 template <class Acc, class... Ts>
 struct NonEmptyStore;
 template <class... Acc>
-struct NonEmptyStore<PackStore<Acc...>> {
-    using type = PackStore<Acc...>;
+struct NonEmptyStore<TypeList<Acc...>> {
+    using type = PackStore<std::index_sequence_for<Acc...>, Acc...>;
 };
 template <class... Acc, class T, class... Ts>
-struct NonEmptyStore<PackStore<Acc...>, T, Ts...> {
-    using type = typename NonEmptyStore<std::conditional_t<std::is_empty_v<T>, PackStore<Acc...>, PackStore<Acc..., T>>,
+struct NonEmptyStore<TypeList<Acc...>, T, Ts...> {
+    using type = typename NonEmptyStore<std::conditional_t<std::is_empty_v<T>, TypeList<Acc...>, TypeList<Acc..., T>>,
                                         Ts...>::type;
 };
 
@@ -57,9 +53,10 @@ struct EmptyInstance {
 /// Pack of parameters can be a `constexpr` object in read-only memory and be copied as bytes.
 ///
 /// Empty values (an activation's parameters, a boundary backward does not read) take no
-/// storage, and a Pack of only empty values is itself empty. This is done with plain nested
-/// members, not empty bases or [[no_unique_address]]: GCC 12 crashes (internal compiler error
-/// in verify_ctor_sanity) evaluating constant expressions over either; revisit without GCC 12.
+/// storage, and a Pack of only empty values is itself empty. This is done by leaving them out of
+/// the store (one non-empty base per stored value), not with empty bases or
+/// [[no_unique_address]]: GCC 12 crashes (internal compiler error in verify_ctor_sanity)
+/// evaluating constant expressions over either; revisit without GCC 12.
 template <bool HasData, class... Ts>
 struct PackImpl;
 
@@ -69,7 +66,7 @@ using Pack = PackImpl<(!std::is_empty_v<Ts> || ...), Ts...>;
 template <class... Ts>
 struct PackImpl<true, Ts...> {
     static constexpr std::size_t count = sizeof...(Ts);
-    typename NonEmptyStore<PackStore<>, Ts...>::type store;
+    typename NonEmptyStore<TypeList<>, Ts...>::type store;
 
     template <std::size_t Index>
     [[nodiscard]] constexpr auto& get() noexcept {
@@ -77,7 +74,7 @@ struct PackImpl<true, Ts...> {
         if constexpr (std::is_empty_v<T>) {
             return EmptyInstance<T>::value;
         } else {
-            return pack_store_get<storage_index<Index>()>(store);
+            return static_cast<PackLeaf<storage_index<Index>(), T>&>(store).value;
         }
     }
     template <std::size_t Index>
@@ -86,7 +83,7 @@ struct PackImpl<true, Ts...> {
         if constexpr (std::is_empty_v<T>) {
             return std::as_const(EmptyInstance<T>::value);
         } else {
-            return pack_store_get<storage_index<Index>()>(store);
+            return static_cast<const PackLeaf<storage_index<Index>(), T>&>(store).value;
         }
     }
 

@@ -37,53 +37,62 @@ namespace ctnet::kernels {
 namespace detail {
 
 // ---- the constant-evaluation path: plain loops, strict left-to-right sums -----------------------
+// On pointers and run-time sizes: one instantiation per scalar type, not one per shape. The
+// public functions below name these in their `std::is_constant_evaluated()` branch, so at run
+// time every shape would otherwise compile its own reference loops only to discard them.
 
-template <bool HasBias, class T, std::size_t B, std::size_t In, std::size_t Out>
-constexpr void reference_forward(const Matrix<T, B, In>& x, const Matrix<T, In, Out>& wt, const T* bias,
-                                 Matrix<T, B, Out>& y) noexcept {
-    for (std::size_t b = 0; b < B; ++b) {
-        T* yr = y.row(b);
-        for (std::size_t o = 0; o < Out; ++o) yr[o] = HasBias ? bias[o] : T(0);
-        for (std::size_t i = 0; i < In; ++i) {
-            const T xi = x(b, i);
-            const T* wr = wt.row(i);
-            for (std::size_t o = 0; o < Out; ++o) yr[o] += xi * wr[o];
+template <bool HasBias, class T>
+constexpr void reference_forward(const T* x, const T* wt, const T* bias, T* y, std::size_t batch, std::size_t in,
+                                 std::size_t out) noexcept {
+    for (std::size_t b = 0; b < batch; ++b) {
+        T* yr = y + b * out;
+        for (std::size_t o = 0; o < out; ++o) yr[o] = HasBias ? bias[o] : T(0);
+        for (std::size_t i = 0; i < in; ++i) {
+            const T xi = x[b * in + i];
+            const T* wr = wt + i * out;
+            for (std::size_t o = 0; o < out; ++o) yr[o] += xi * wr[o];
         }
     }
 }
 
-template <class T, std::size_t B, std::size_t In, std::size_t Out>
-constexpr void reference_input_gradient(const Matrix<T, B, Out>& dy, const Matrix<T, In, Out>& wt,
-                                        Matrix<T, B, In>& dx) noexcept {
-    for (std::size_t b = 0; b < B; ++b) {
-        const T* dyr = dy.row(b);
-        for (std::size_t i = 0; i < In; ++i) {
-            const T* wr = wt.row(i);
+template <class T>
+constexpr void reference_input_gradient(const T* dy, const T* wt, T* dx, std::size_t batch, std::size_t in,
+                                        std::size_t out) noexcept {
+    for (std::size_t b = 0; b < batch; ++b) {
+        const T* dyr = dy + b * out;
+        for (std::size_t i = 0; i < in; ++i) {
+            const T* wr = wt + i * out;
             T sum = T(0);
-            for (std::size_t o = 0; o < Out; ++o) sum += dyr[o] * wr[o];
-            dx(b, i) = sum;
+            for (std::size_t o = 0; o < out; ++o) sum += dyr[o] * wr[o];
+            dx[b * in + i] = sum;
         }
     }
 }
 
-template <class T, std::size_t B, std::size_t In, std::size_t Out>
-constexpr void reference_weight_gradient(Matrix<T, In, Out>& gwt, const Matrix<T, B, In>& x,
-                                         const Matrix<T, B, Out>& dy) noexcept {
-    for (std::size_t b = 0; b < B; ++b) {
-        const T* dyr = dy.row(b);
-        for (std::size_t i = 0; i < In; ++i) {
-            const T xi = x(b, i);
-            T* gr = gwt.row(i);
-            for (std::size_t o = 0; o < Out; ++o) gr[o] += xi * dyr[o];
+/// gwt += x^T dy (after zeroing gwt first when Zero).
+template <bool Zero, class T>
+constexpr void reference_weight_gradient(T* gwt, const T* x, const T* dy, std::size_t batch, std::size_t in,
+                                         std::size_t out) noexcept {
+    if (Zero)
+        for (std::size_t k = 0; k < in * out; ++k) gwt[k] = T(0);
+    for (std::size_t b = 0; b < batch; ++b) {
+        const T* dyr = dy + b * out;
+        for (std::size_t i = 0; i < in; ++i) {
+            const T xi = x[b * in + i];
+            T* gr = gwt + i * out;
+            for (std::size_t o = 0; o < out; ++o) gr[o] += xi * dyr[o];
         }
     }
 }
 
-template <class T, std::size_t B, std::size_t Out>
-constexpr void reference_bias_gradient(Vector<T, Out>& gbias, const Matrix<T, B, Out>& dy) noexcept {
-    for (std::size_t b = 0; b < B; ++b) {
-        const T* dyr = dy.row(b);
-        for (std::size_t o = 0; o < Out; ++o) gbias[o] += dyr[o];
+/// gbias += the column sums of dy (after zeroing gbias first when Zero).
+template <bool Zero, class T>
+constexpr void reference_bias_gradient(T* gbias, const T* dy, std::size_t batch, std::size_t out) noexcept {
+    if (Zero)
+        for (std::size_t o = 0; o < out; ++o) gbias[o] = T(0);
+    for (std::size_t b = 0; b < batch; ++b) {
+        const T* dyr = dy + b * out;
+        for (std::size_t o = 0; o < out; ++o) gbias[o] += dyr[o];
     }
 }
 
@@ -442,7 +451,7 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t B, std::s
                                                  const Vector<T, Out>& bias) noexcept {
     Matrix<T, B, Out> y;
     if (std::is_constant_evaluated()) {
-        detail::reference_forward<true>(x, wt, bias.data, y);
+        detail::reference_forward<true>(x.data, wt.data, bias.data, y.data, B, In, Out);
     } else {
         detail::packed_forward<Policy, true, T, B, In, Out>(x.data, wt.data, bias.data, y.data);
     }
@@ -454,7 +463,7 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t B, std::s
 [[nodiscard]] constexpr Matrix<T, B, Out> linear(const Matrix<T, B, In>& x, const Matrix<T, In, Out>& wt) noexcept {
     Matrix<T, B, Out> y;
     if (std::is_constant_evaluated()) {
-        detail::reference_forward<false>(x, wt, static_cast<const T*>(nullptr), y);
+        detail::reference_forward<false>(x.data, wt.data, static_cast<const T*>(nullptr), y.data, B, In, Out);
     } else {
         detail::packed_forward<Policy, false, T, B, In, Out>(x.data, wt.data, nullptr, y.data);
     }
@@ -467,7 +476,7 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t B, std::s
                                                                const Matrix<T, In, Out>& wt) noexcept {
     Matrix<T, B, In> dx;
     if (std::is_constant_evaluated()) {
-        detail::reference_input_gradient(dy, wt, dx);
+        detail::reference_input_gradient(dy.data, wt.data, dx.data, B, In, Out);
     } else if constexpr (Out == 1) {
         // dx[b] = dy[b][0] w: the weight column times a scalar, vectorised along i.
         detail::gemm_axpy<Policy, T, B, 1, In, 1, 1, In, In, detail::Start::zero>(dy.data, wt.data, nullptr, dx.data);
@@ -484,9 +493,7 @@ namespace detail {
 template <Start S, class Policy, class T, std::size_t B, std::size_t In, std::size_t Out>
 constexpr void weight_gradient(Matrix<T, In, Out>& gwt, const Matrix<T, B, In>& x, const Matrix<T, B, Out>& dy) noexcept {
     if (std::is_constant_evaluated()) {
-        if constexpr (S == Start::zero)
-            for (T& g : gwt) g = T(0);
-        reference_weight_gradient(gwt, x, dy);
+        reference_weight_gradient<S == Start::zero>(gwt.data, x.data, dy.data, B, In, Out);
     } else if constexpr (Out == 1) {
         // gwt is one column: gwt^T = dy^T x, vectorised along i.
         gemm_axpy<Policy, T, 1, B, In, 0, 1, In, In, S>(dy.data, x.data, nullptr, gwt.data);
@@ -499,9 +506,7 @@ constexpr void weight_gradient(Matrix<T, In, Out>& gwt, const Matrix<T, B, In>& 
 template <Start S, class Policy, class T, std::size_t B, std::size_t Out>
 constexpr void bias_gradient(Vector<T, Out>& gbias, const Matrix<T, B, Out>& dy) noexcept {
     if (std::is_constant_evaluated()) {
-        if constexpr (S == Start::zero)
-            for (T& g : gbias) g = T(0);
-        reference_bias_gradient(gbias, dy);
+        reference_bias_gradient<S == Start::zero>(gbias.data, dy.data, B, Out);
     } else {
         // The axpy product with A = 1: gbias = 1^T dy (a multiply by one is exact).
         const T one = T(1);
