@@ -102,8 +102,13 @@ struct Network {
     // ---- forward ---------------------------------------------------------------------------
 
     /// Inference on a batch of B samples (B = 1: one Vector). Nothing is kept.
+    ///
+    /// Flattened (every call inside inlined): at -O2 GCC otherwise keeps each layer's kernel as
+    /// a call, and every layer boundary becomes a store and a reload (a Matrix returned through
+    /// memory), a large part of a small network's time. In one function the boundaries of a small
+    /// network stay in registers (the kernels read them at constant offsets).
     template <class U, std::size_t B, std::size_t N>
-    [[nodiscard]] constexpr Matrix<scalar, B, out_size> forward(const Matrix<U, B, N>& x) const noexcept {
+    [[nodiscard, gnu::flatten]] constexpr Matrix<scalar, B, out_size> forward(const Matrix<U, B, N>& x) const noexcept {
         if constexpr (!input_ok<U, N>()) {
             return {};
         } else {
@@ -113,7 +118,7 @@ struct Network {
 
     /// Inference on one sample given as a std::array.
     template <class U, std::size_t N>
-    [[nodiscard]] constexpr std::array<scalar, out_size> forward(const std::array<U, N>& x) const noexcept {
+    [[nodiscard, gnu::flatten]] constexpr std::array<scalar, out_size> forward(const std::array<U, N>& x) const noexcept {
         std::array<scalar, out_size> out{};
         if constexpr (input_ok<U, N>()) {
             Vector<scalar, in_size> v;

@@ -246,9 +246,20 @@ template <class T, std::size_t P, std::size_t NB, std::size_t Tail, std::size_t 
             });
         }
     constexpr std::size_t k_split = K / S * S;
-    for (std::size_t k = 0; k < k_split; k += S)
+    // A short k loop (at most 8 rounds) is unrolled completely, at -O2 as at -O3: every A(r, k)
+    // is then read at a constant offset, so when the previous layer's output is still in registers
+    // (Network::forward is flattened) it stays there, instead of a store and a reload per layer
+    // on the critical path of a small network. Longer loops stay rolled (code size).
+    if constexpr (K / S <= 8) {
+#pragma GCC unroll 8
+        for (std::size_t k = 0; k < k_split; k += S)
 #pragma GCC unroll 16
-        for (std::size_t s = 0; s < S; ++s) axpy_step<AR, AK, LDB>(acc[s], a, b, k + s);
+            for (std::size_t s = 0; s < S; ++s) axpy_step<AR, AK, LDB>(acc[s], a, b, k + s);
+    } else {
+        for (std::size_t k = 0; k < k_split; k += S)
+#pragma GCC unroll 16
+            for (std::size_t s = 0; s < S; ++s) axpy_step<AR, AK, LDB>(acc[s], a, b, k + s);
+    }
     if constexpr (K > k_split) {
 #pragma GCC unroll 16
         for (std::size_t s = 0; s < K - k_split; ++s) axpy_step<AR, AK, LDB>(acc[s], a, b, k_split + s);
@@ -363,6 +374,8 @@ template <class T, std::size_t W, std::size_t G, std::size_t MV, std::size_t L, 
 #pragma GCC unroll 16
         for (std::size_t g = 0; g < G; ++g) acc[m][g] = Pk{};
     constexpr std::size_t packs = L / W;
+    // Unrolled (completely up to 8 packs) for constant offsets, as axpy_block's short k loops.
+#pragma GCC unroll 8
     for (std::size_t l = 0; l < packs * W; l += W) {
         Pk vl[MV];
 #pragma GCC unroll 16
