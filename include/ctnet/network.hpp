@@ -102,15 +102,12 @@ struct Network {
     // ---- forward ---------------------------------------------------------------------------
 
     /// Inference on a batch of B samples (B = 1: one Vector). Nothing is kept.
-    ///
-    /// Flattened (every call inside inlined): at -O2 GCC otherwise keeps each layer's kernel as
-    /// a call, and every layer boundary becomes a store and a reload (a Matrix returned through
-    /// memory), a large part of a small network's time. In one function the boundaries of a small
-    /// network stay in registers (the kernels read them at constant offsets).
     template <class U, std::size_t B, std::size_t N>
-    [[nodiscard, gnu::flatten]] constexpr Matrix<scalar, B, out_size> forward(const Matrix<U, B, N>& x) const noexcept {
+    [[nodiscard]] constexpr Matrix<scalar, B, out_size> forward(const Matrix<U, B, N>& x) const noexcept {
         if constexpr (!input_ok<U, N>()) {
             return {};
+        } else if constexpr (B == 1) {
+            return forward_one(x);
         } else {
             return Chain::forward(parameters, x);
         }
@@ -118,12 +115,12 @@ struct Network {
 
     /// Inference on one sample given as a std::array.
     template <class U, std::size_t N>
-    [[nodiscard, gnu::flatten]] constexpr std::array<scalar, out_size> forward(const std::array<U, N>& x) const noexcept {
+    [[nodiscard]] constexpr std::array<scalar, out_size> forward(const std::array<U, N>& x) const noexcept {
         std::array<scalar, out_size> out{};
         if constexpr (input_ok<U, N>()) {
             Vector<scalar, in_size> v;
             for (std::size_t i = 0; i < in_size; ++i) v[i] = x[i];
-            const auto y = Chain::forward(parameters, v);
+            const auto y = forward_one(v);
             for (std::size_t i = 0; i < out_size; ++i) out[i] = y[i];
         }
         return out;
@@ -297,6 +294,16 @@ struct Network {
     friend constexpr bool operator==(const Network&, const Network&) noexcept = default;
 
 private:
+    /// Inference on one sample, flattened (every call inside inlined): at -O2 GCC otherwise keeps
+    /// each layer's kernel as a call, and every layer boundary becomes a store and a reload (a
+    /// Matrix returned through memory), a large part of a small network's time. In one function
+    /// the boundaries of a small network stay in registers (the kernels read them at constant
+    /// offsets). Batches keep the calls: there the products dominate, and flattening them costs
+    /// compile time for nothing.
+    [[nodiscard, gnu::flatten]] constexpr Vector<scalar, out_size> forward_one(const Vector<scalar, in_size>& x) const noexcept {
+        return Chain::forward(parameters, x);
+    }
+
     template <class U, std::size_t N>
     static constexpr bool input_ok() noexcept {
         if constexpr (!valid) {

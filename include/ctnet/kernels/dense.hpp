@@ -249,8 +249,9 @@ template <class T, std::size_t P, std::size_t NB, std::size_t Tail, std::size_t 
     // A short k loop (at most 8 rounds) is unrolled completely, at -O2 as at -O3: every A(r, k)
     // is then read at a constant offset, so when the previous layer's output is still in registers
     // (Network::forward is flattened) it stays there, instead of a store and a reload per layer
-    // on the critical path of a small network. Longer loops stay rolled (code size).
-    if constexpr (K / S <= 8) {
+    // on the critical path of a small network. Longer loops, and blocks of several rows (batches:
+    // throughput, not latency), stay rolled (code size, compile time).
+    if constexpr (MR == 1 && K / S <= 8) {
 #pragma GCC unroll 8
         for (std::size_t k = 0; k < k_split; k += S)
 #pragma GCC unroll 16
