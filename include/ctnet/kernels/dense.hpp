@@ -320,7 +320,9 @@ inline void axpy_columns(const T* a, const T* b, const T* bias, T* c, std::size_
         const std::size_t throughput = (Bl::chains + per_split - 1) / per_split;
         const std::size_t latency = 1;
         const std::size_t wanted = max_size(throughput, latency);
-        return max_size(1, min_size(min_size(wanted, Bl::accumulators / per_split), min_size(K, 16)));
+        // At least two k per partial sum: a partial of one k is a multiply-add into zero and one
+        // more add in the final tree (T2's 8 x 8 layer: 8 partials, 7 adds for 8 multiply-adds).
+        return max_size(1, min_size(min_size(wanted, Bl::accumulators / per_split), min_size(max_size(K / 2, 1), 16)));
     };
     constexpr std::size_t full_blocks = R / MR;
     const T* bias_columns = From == Start::bias ? bias + column : nullptr;  // no offset on a null pointer
