@@ -175,7 +175,7 @@ template <std::size_t Bytes, class T>
 
 /// acc += A(m, k) B[k][columns]: one k of an axpy register block (MR rows); acc = the products
 /// when `first` (a partial sum's first k: no add into zero).
-template <std::size_t AR, std::size_t AK, std::size_t LDB, class T, std::size_t P, std::size_t NB, std::size_t Tail,
+template <std::size_t AR, std::size_t AK, std::size_t LDB, bool Prefetch, class T, std::size_t P, std::size_t NB, std::size_t Tail,
           std::size_t MR>
 [[gnu::always_inline]] inline void axpy_step(AxpyAccumulators<T, P, NB, Tail, MR>& acc, const T* a, const T* b,
                                              std::size_t k, bool first = false) noexcept {
@@ -185,7 +185,7 @@ template <std::size_t AR, std::size_t AK, std::size_t LDB, class T, std::size_t 
     using VT = simd::pack<T, TW>;
     V bk[NB > 0 ? NB : 1];
     VT bt[NT > 0 ? NT : 1];
-    if constexpr (MR == 1 && NB * P + Tail < LDB) prefetch_strip<NB * P * sizeof(T)>(b + k * LDB, LDB);
+    if constexpr (Prefetch) prefetch_strip<NB * P * sizeof(T)>(b + k * LDB, LDB);
 #pragma GCC unroll 16
     for (std::size_t j = 0; j < NB; ++j) bk[j] = simd::load<P>(b + k * LDB + j * P);
     simd::unroll<NT>([&](auto t) {
@@ -268,11 +268,15 @@ template <class T, std::size_t P, std::size_t NB, std::size_t Tail, std::size_t 
             });
         }
     constexpr std::size_t k_split = K / S * S;
+    // Software prefetch (see prefetch_strip) for a one-row block reading a strip of B's rows, when
+    // B is larger than half an L1 (T4's layers; T3's 16 KiB stay in L1, and there the prefetches
+    // only cost instructions).
+    constexpr bool prefetch = MR == 1 && NB * P + Tail < LDB && K * LDB * sizeof(T) > 16 * 1024;
     // The first round apart: without FMA, partial sums 1 ... S-1 start from their first products
     // (adding them to zeros would cost an add each; partial 0 keeps its start, as a lone partial
     // would). With FMA the add is free, and the uniform form measured slightly faster.
 #pragma GCC unroll 16
-    for (std::size_t s = 0; s < S; ++s) axpy_step<AR, AK, LDB>(acc[s], a, b, s, !simd::has_fma && s > 0);
+    for (std::size_t s = 0; s < S; ++s) axpy_step<AR, AK, LDB, prefetch>(acc[s], a, b, s, !simd::has_fma && s > 0);
     // A short k loop (at most 8 rounds) is unrolled completely, at -O2 as at -O3: every A(r, k)
     // is then read at a constant offset, so when the previous layer's output is still in registers
     // (Network::forward is flattened) it stays there, instead of a store and a reload per layer
@@ -282,15 +286,15 @@ template <class T, std::size_t P, std::size_t NB, std::size_t Tail, std::size_t 
 #pragma GCC unroll 8
         for (std::size_t k = S; k < k_split; k += S)
 #pragma GCC unroll 16
-            for (std::size_t s = 0; s < S; ++s) axpy_step<AR, AK, LDB>(acc[s], a, b, k + s);
+            for (std::size_t s = 0; s < S; ++s) axpy_step<AR, AK, LDB, prefetch>(acc[s], a, b, k + s);
     } else {
         for (std::size_t k = S; k < k_split; k += S)
 #pragma GCC unroll 16
-            for (std::size_t s = 0; s < S; ++s) axpy_step<AR, AK, LDB>(acc[s], a, b, k + s);
+            for (std::size_t s = 0; s < S; ++s) axpy_step<AR, AK, LDB, prefetch>(acc[s], a, b, k + s);
     }
     if constexpr (K > k_split) {
 #pragma GCC unroll 16
-        for (std::size_t s = 0; s < K - k_split; ++s) axpy_step<AR, AK, LDB>(acc[s], a, b, k_split + s);
+        for (std::size_t s = 0; s < K - k_split; ++s) axpy_step<AR, AK, LDB, prefetch>(acc[s], a, b, k_split + s);
     }
 #pragma GCC unroll 16
     for (std::size_t m = 0; m < MR; ++m) {
