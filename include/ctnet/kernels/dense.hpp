@@ -8,10 +8,14 @@
 //
 // - "axpy" (detail::gemm_axpy): C[r][n] = start + sum_k A(r, k) B[k][n], vectorised along n. A
 //   register block holds MR rows x NB packs of C; each k broadcasts A(r, k) and adds it times one
-//   row of B. At batch 1 (MR = 1) the k range is split into S interleaved partial sums, so there
-//   are always about 8 independent multiply-add chains (FMA latency x throughput). Columns that
-//   do not fill a pack ride along in the same pass in narrower packs (a row of 20: one pack of 16
-//   and one of 4; of 10: 8 and 2, both held in 8 lanes).
+//   row of B. At batch 1 (MR = 1) a block holds up to 8 packs of a row and the k range is split
+//   into S interleaved partial sums (at least two k each), so there are always about 8
+//   independent multiply-add chains (FMA latency x throughput; without FMA the add's). Columns
+//   that do not fill a pack ride along in the same pass in narrower packs (a row of 20: one pack
+//   of 16 and one of 4; of 10: 8 and 2, both held in 8 lanes). A block narrower than B's rows
+//   reads B in strided strips; for a B larger than half an L1 those are prefetched a few rows
+//   ahead. Short k loops of one-row blocks are unrolled, so that in a flattened batch-1 forward
+//   pass (Network::forward) small layers pass their values in registers, at -O2 as at -O3.
 // - "dot" (detail::gemm_dot): C[m][r] = sum_l A[r][l] V[m][l], vectorised along l, G rows at a
 //   time, whose accumulators are reduced together by a transposing reduction (simd::store_row_sums).
 //
