@@ -8,10 +8,14 @@
 //
 // - "axpy" (detail::gemm_axpy): C[r][n] = start + sum_k A(r, k) B[k][n], vectorised along n. A
 //   register block holds MR rows x NB packs of C; each k broadcasts A(r, k) and adds it times one
-//   row of B. At batch 1 (MR = 1) the k range is split into S interleaved partial sums, so there
-//   are always about 8 independent multiply-add chains (FMA latency x throughput). Columns that
-//   do not fill a pack ride along in the same pass in narrower packs (a row of 20: one pack of 16
-//   and one of 4; of 10: 8 and 2, both held in 8 lanes).
+//   row of B. At batch 1 (MR = 1) a block holds up to 8 packs of a row and the k range is split
+//   into S interleaved partial sums (at least two k each), so there are always about 8
+//   independent multiply-add chains (FMA latency x throughput; without FMA the add's). Columns
+//   that do not fill a pack ride along in the same pass in narrower packs (a row of 20: one pack
+//   of 16 and one of 4; of 10: 8 and 2, both held in 8 lanes). A block narrower than B's rows
+//   reads B in strided strips; for a B larger than half an L1 those are prefetched a few rows
+//   ahead. Short k loops of one-row blocks are unrolled, so that in a flattened batch-1 forward
+//   pass (Network::forward) small layers pass their values in registers, at -O2 as at -O3.
 // - "dot" (detail::gemm_dot): C[m][r] = sum_l A[r][l] V[m][l], vectorised along l, G rows at a
 //   time, whose accumulators are reduced together by a transposing reduction (simd::store_row_sums).
 //
@@ -27,6 +31,7 @@
 
 #include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 #include <ctnet/kernels/simd.hpp>
@@ -162,17 +167,38 @@ struct AxpyAccumulators {
     simd::pack<T, C::tail_width> tail[MR][C::tail_chunks > 0 ? C::tail_chunks : 1];
 };
 
-/// acc += A(m, k) B[k][columns]: one k of an axpy register block (MR rows).
-template <std::size_t AR, std::size_t AK, std::size_t LDB, class T, std::size_t P, std::size_t NB, std::size_t Tail,
+/// Rows of B read ahead by a one-row block whose columns are a strip narrower than B's rows.
+inline constexpr std::size_t prefetch_rows = 6;
+
+/// Prefetches the `Bytes` bytes at `row`, prefetch_rows rows of `ld` values further on. A batch-1
+/// block whose columns are a strip of the row (SSE2, AVX2: a row of 128 floats is several strips)
+/// reads B with a stride of a row: the hardware prefetchers follow such a stream late, and a large
+/// layer (T4: 96 KiB of weights, read from L2) waited on its loads. The address is formed as an
+/// integer: past the last row it is still a valid prefetch (of whatever follows), never an
+/// out-of-range pointer.
+template <std::size_t Bytes, class T>
+[[gnu::always_inline]] inline void prefetch_strip([[maybe_unused]] const T* row, [[maybe_unused]] std::size_t ld) noexcept {
+#if defined(__GNUC__)
+    constexpr std::size_t line = 64;  // bytes per cache line (x86-64, most ARM cores)
+    const std::uintptr_t ahead = reinterpret_cast<std::uintptr_t>(row) + prefetch_rows * ld * sizeof(T);
+#pragma GCC unroll 8
+    for (std::size_t offset = 0; offset < Bytes; offset += line) __builtin_prefetch(reinterpret_cast<const void*>(ahead + offset));
+#endif
+}
+
+/// acc += A(m, k) B[k][columns]: one k of an axpy register block (MR rows); acc = the products
+/// when `first` (a partial sum's first k: no add into zero).
+template <std::size_t AR, std::size_t AK, std::size_t LDB, bool Prefetch, class T, std::size_t P, std::size_t NB, std::size_t Tail,
           std::size_t MR>
 [[gnu::always_inline]] inline void axpy_step(AxpyAccumulators<T, P, NB, Tail, MR>& acc, const T* a, const T* b,
-                                             std::size_t k) noexcept {
+                                             std::size_t k, bool first = false) noexcept {
     using C = Columns<P, NB, Tail>;
     constexpr std::size_t TW = C::tail_width, NT = C::tail_chunks;
     using V = simd::pack<T, P>;
     using VT = simd::pack<T, TW>;
     V bk[NB > 0 ? NB : 1];
     VT bt[NT > 0 ? NT : 1];
+    if constexpr (Prefetch) prefetch_strip<NB * P * sizeof(T)>(b + k * LDB, LDB);
 #pragma GCC unroll 16
     for (std::size_t j = 0; j < NB; ++j) bk[j] = simd::load<P>(b + k * LDB + j * P);
     simd::unroll<NT>([&](auto t) {
@@ -183,11 +209,11 @@ template <std::size_t AR, std::size_t AK, std::size_t LDB, class T, std::size_t 
     for (std::size_t m = 0; m < MR; ++m) {
         const V ak = simd::splat<P>(a[m * AR + k * AK]);
 #pragma GCC unroll 16
-        for (std::size_t j = 0; j < NB; ++j) acc.full[m][j] = ak * bk[j] + acc.full[m][j];
+        for (std::size_t j = 0; j < NB; ++j) acc.full[m][j] = first ? ak * bk[j] : ak * bk[j] + acc.full[m][j];
         if constexpr (NT > 0) {
             const VT akt = narrow<TW, T, P>(ak);
 #pragma GCC unroll 4
-            for (std::size_t t = 0; t < NT; ++t) acc.tail[m][t] = akt * bt[t] + acc.tail[m][t];
+            for (std::size_t t = 0; t < NT; ++t) acc.tail[m][t] = first ? akt * bt[t] : akt * bt[t] + acc.tail[m][t];
         }
     }
 }
@@ -255,12 +281,33 @@ template <class T, std::size_t P, std::size_t NB, std::size_t Tail, std::size_t 
             });
         }
     constexpr std::size_t k_split = K / S * S;
-    for (std::size_t k = 0; k < k_split; k += S)
+    // Software prefetch (see prefetch_strip) for a one-row block reading a strip of B's rows, when
+    // B is larger than half an L1 (T4's layers; T3's 16 KiB stay in L1, and there the prefetches
+    // only cost instructions).
+    constexpr bool prefetch = MR == 1 && NB * P + Tail < LDB && K * LDB * sizeof(T) > 16 * 1024;
+    // The first round apart: without FMA, partial sums 1 ... S-1 start from their first products
+    // (adding them to zeros would cost an add each; partial 0 keeps its start, as a lone partial
+    // would). With FMA the add is free, and the uniform form measured slightly faster.
 #pragma GCC unroll 16
-        for (std::size_t s = 0; s < S; ++s) axpy_step<AR, AK, LDB>(acc[s], a, b, k + s);
+    for (std::size_t s = 0; s < S; ++s) axpy_step<AR, AK, LDB, prefetch>(acc[s], a, b, s, !simd::has_fma && s > 0);
+    // A short k loop (at most 8 rounds) is unrolled completely, at -O2 as at -O3: every A(r, k)
+    // is then read at a constant offset, so when the previous layer's output is still in registers
+    // (Network::forward is flattened) it stays there, instead of a store and a reload per layer
+    // on the critical path of a small network. Longer loops, and blocks of several rows (batches:
+    // throughput, not latency), stay rolled (code size, compile time).
+    if constexpr (MR == 1 && K / S <= 8) {
+#pragma GCC unroll 8
+        for (std::size_t k = S; k < k_split; k += S)
+#pragma GCC unroll 16
+            for (std::size_t s = 0; s < S; ++s) axpy_step<AR, AK, LDB, prefetch>(acc[s], a, b, k + s);
+    } else {
+        for (std::size_t k = S; k < k_split; k += S)
+#pragma GCC unroll 16
+            for (std::size_t s = 0; s < S; ++s) axpy_step<AR, AK, LDB, prefetch>(acc[s], a, b, k + s);
+    }
     if constexpr (K > k_split) {
 #pragma GCC unroll 16
-        for (std::size_t s = 0; s < K - k_split; ++s) axpy_step<AR, AK, LDB>(acc[s], a, b, k_split + s);
+        for (std::size_t s = 0; s < K - k_split; ++s) axpy_step<AR, AK, LDB, prefetch>(acc[s], a, b, k_split + s);
     }
 #pragma GCC unroll 16
     for (std::size_t m = 0; m < MR; ++m) {
@@ -296,7 +343,9 @@ inline void axpy_columns(const T* a, const T* b, const T* bias, T* c, std::size_
         const std::size_t throughput = (Bl::chains + per_split - 1) / per_split;
         const std::size_t latency = 1;
         const std::size_t wanted = max_size(throughput, latency);
-        return max_size(1, min_size(min_size(wanted, Bl::accumulators / per_split), min_size(K, 16)));
+        // At least two k per partial sum: a partial of one k is a multiply-add into zero and one
+        // more add in the final tree (T2's 8 x 8 layer: 8 partials, 7 adds for 8 multiply-adds).
+        return max_size(1, min_size(min_size(wanted, Bl::accumulators / per_split), min_size(max_size(K / 2, 1), 16)));
     };
     constexpr std::size_t full_blocks = R / MR;
     const T* bias_columns = From == Start::bias ? bias + column : nullptr;  // no offset on a null pointer
@@ -317,10 +366,12 @@ template <class Pol, class T, std::size_t R, std::size_t K, std::size_t N, std::
 inline void gemm_axpy(const T* a, const T* b, const T* bias, T* c) noexcept {
     constexpr std::size_t P = Blocking<Pol, T>::lanes;
     constexpr std::size_t packs = N / P, tail = N % P;
-    // Columns in blocks of NB packs: at batch 1 up to 8 (a row of 128 floats in registers on
-    // AVX-512), at batch B up to 4 so that several rows share each load of B. The last block
-    // also takes the columns that do not fill a pack.
-    constexpr std::size_t nb_max = Pol::registers >= 32 ? (R == 1 ? 8 : 4) : (R == 1 ? 4 : 2);
+    // Columns in blocks of NB packs: at batch 1 up to 8, whatever the register count (8
+    // independent chains without splitting k, and as few strips of B as possible: a row of 128
+    // floats is one strip on AVX-512, four at SSE2, where 8 blocks of 4 packs measured 10-15%
+    // slower on T4 and T3 than 4 of 8). At batch B up to 4 (2 with 16 registers) so that several
+    // rows share each load of B. The last block also takes the columns that do not fill a pack.
+    constexpr std::size_t nb_max = R == 1 ? 8 : (Pol::registers >= 32 ? 4 : 2);
     constexpr std::size_t NB = min_size(packs, nb_max);
     if constexpr (NB == 0) {
         axpy_columns<Pol, T, P, 0, tail, R, K, AR, AK, LDB, LDC, From>(a, b, bias, c, 0);
@@ -372,6 +423,8 @@ template <class T, std::size_t W, std::size_t G, std::size_t MV, std::size_t L, 
 #pragma GCC unroll 16
         for (std::size_t g = 0; g < G; ++g) acc[m][g] = Pk{};
     constexpr std::size_t packs = L / W;
+    // Unrolled (completely up to 8 packs) for constant offsets, as axpy_block's short k loops.
+#pragma GCC unroll 8
     for (std::size_t l = 0; l < packs * W; l += W) {
         Pk vl[MV];
 #pragma GCC unroll 16

@@ -74,6 +74,14 @@ inline constexpr std::size_t lanes = P::bytes >= 2 * sizeof(T) ? P::bytes / size
 inline constexpr std::size_t native_bytes = ctnet::detail::native_simd_bytes;
 inline constexpr std::size_t native_registers = ctnet::detail::native_simd_registers;
 
+/// Whether the target has fused multiply-add, from the predefined macros: there `a * b + c` is
+/// one instruction (see above), and a product added to zero costs no more than the product.
+#if defined(__FMA__) || defined(__ARM_FEATURE_FMA)
+inline constexpr bool has_fma = true;
+#else
+inline constexpr bool has_fma = false;
+#endif
+
 /// The policy for the compiler's target: Vector<native_bytes> or Scalar.
 using Native = std::conditional_t<native_bytes == 0, Scalar, Vector<(native_bytes == 0 ? 16 : native_bytes), native_registers>>;
 
