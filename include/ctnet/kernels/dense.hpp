@@ -287,21 +287,25 @@ template <class T, std::size_t P, std::size_t NB, std::size_t Tail, std::size_t 
     constexpr bool prefetch = MR == 1 && NB * P + Tail < LDB && K * LDB * sizeof(T) > 16 * 1024;
     // The first round apart: without FMA, partial sums 1 ... S-1 start from their first products
     // (adding them to zeros would cost an add each; partial 0 keeps its start, as a lone partial
-    // would). With FMA the add is free, and the uniform form measured slightly faster.
+    // would). With FMA the add is free, and the uniform form measured slightly faster. Scalar code
+    // (a Cortex-M at -Os) keeps one loop: the round apart is a second copy of the step.
+    constexpr std::size_t k_first = P > 1 ? S : 0;
+    if constexpr (P > 1) {
 #pragma GCC unroll 16
-    for (std::size_t s = 0; s < S; ++s) axpy_step<AR, AK, LDB, prefetch>(acc[s], a, b, s, !simd::has_fma && s > 0);
+        for (std::size_t s = 0; s < S; ++s) axpy_step<AR, AK, LDB, prefetch>(acc[s], a, b, s, !simd::has_fma && s > 0);
+    }
     // A short k loop (at most 8 rounds) is unrolled completely, at -O2 as at -O3: every A(r, k)
     // is then read at a constant offset, so when the previous layer's output is still in registers
     // (Network::forward is flattened) it stays there, instead of a store and a reload per layer
     // on the critical path of a small network. Longer loops, and blocks of several rows (batches:
     // throughput, not latency), stay rolled (code size, compile time).
-    if constexpr (MR == 1 && K / S <= 8) {
+    if constexpr (MR == 1 && K / S <= 8 && P > 1) {
 #pragma GCC unroll 8
-        for (std::size_t k = S; k < k_split; k += S)
+        for (std::size_t k = k_first; k < k_split; k += S)
 #pragma GCC unroll 16
             for (std::size_t s = 0; s < S; ++s) axpy_step<AR, AK, LDB, prefetch>(acc[s], a, b, k + s);
     } else {
-        for (std::size_t k = S; k < k_split; k += S)
+        for (std::size_t k = k_first; k < k_split; k += S)
 #pragma GCC unroll 16
             for (std::size_t s = 0; s < S; ++s) axpy_step<AR, AK, LDB, prefetch>(acc[s], a, b, k + s);
     }
@@ -371,7 +375,8 @@ inline void gemm_axpy(const T* a, const T* b, const T* bias, T* c) noexcept {
     // floats is one strip on AVX-512, four at SSE2, where 8 blocks of 4 packs measured 10-15%
     // slower on T4 and T3 than 4 of 8). At batch B up to 4 (2 with 16 registers) so that several
     // rows share each load of B. The last block also takes the columns that do not fill a pack.
-    constexpr std::size_t nb_max = R == 1 ? 8 : (Pol::registers >= 32 ? 4 : 2);
+    // Scalar code (a Cortex-M) keeps blocks of 4 values at batch 1: code size.
+    constexpr std::size_t nb_max = R == 1 ? (P > 1 ? 8 : 4) : (Pol::registers >= 32 ? 4 : 2);
     constexpr std::size_t NB = min_size(packs, nb_max);
     if constexpr (NB == 0) {
         axpy_columns<Pol, T, P, 0, tail, R, K, AR, AK, LDB, LDC, From>(a, b, bias, c, 0);

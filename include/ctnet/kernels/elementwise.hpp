@@ -123,11 +123,17 @@ template <class Op, class P, class T, std::size_t Count, std::size_t Done = 0>
     constexpr std::size_t lanes = simd::lanes<P, T>;
     if constexpr (Done == 0 && Count >= lanes) {
         constexpr std::size_t full = Count / lanes * lanes;
-        // Unrolled (completely up to 8 packs): constant offsets let GCC keep a small layer's
-        // values in registers at -O2 (see kernels/dense.hpp, axpy_block).
+        if constexpr (lanes > 1) {
+            // Unrolled (completely up to 8 packs): constant offsets let GCC keep a small layer's
+            // values in registers at -O2 (see kernels/dense.hpp, axpy_block). Not in scalar code
+            // (a Cortex-M at -Os): there it would copy the activation eight times.
 #pragma GCC unroll 8
-        for (std::size_t k = 0; k < full; k += lanes)
-            simd::store(out + k, Op::template apply<T, lanes>(simd::load<lanes>(in + k) - simd::splat<lanes>(shift)));
+            for (std::size_t k = 0; k < full; k += lanes)
+                simd::store(out + k, Op::template apply<T, lanes>(simd::load<lanes>(in + k) - simd::splat<lanes>(shift)));
+        } else {
+            for (std::size_t k = 0; k < full; k += lanes)
+                simd::store(out + k, Op::template apply<T, lanes>(simd::load<lanes>(in + k) - simd::splat<lanes>(shift)));
+        }
         packed_map<Op, P, T, Count, full>(in, out, shift);
     } else if constexpr (Done < Count) {
         constexpr std::size_t width = std::bit_floor(Count - Done);
