@@ -303,40 +303,56 @@ def analysis(w, measured, cost, t_of, ratio):
       "on code that differed only in compile-time changes, measured hand Eigen's batch-1 rows 10-25% faster "
       "(T1 training step 88.6 ns, T3 196, T5 478) and ctnet's 5-10% faster, giving ctnet/eigen T2 1.05, T3 0.70, "
       "T4 0.82, T5 0.76, training T1 0.68 and T4 0.55; separate runs of the training rows that evening gave T1 "
-      "0.64-0.68. Read ratios near a goal (training T1 against 0.6, T5 against 0.6) as within that spread.")
+      "0.64-0.68. Read ratios near a goal (training T1 against 0.6, T5 against 0.6) as within that spread. Since "
+      "2026-11-28 the tool runs the repetitions of all benchmarks in random order, so that a slow spell moves "
+      "both sides of a ratio.")
     w("")
     gcc_o2 = [(t, ratio(t_of("gcc-O2", "infer", t, 1, "ctnet"), t_of("gcc-O2", "infer", t, 1, "eigen")))
               for t in TOPOLOGIES]
+    e3_o2 = t_of("gcc-O2", "infer", "T3", 1, "eigen")
+    ghz = fma / 16  # the FMA probe runs 16-lane FMAs, one per cycle
+    t3_o2_floor = macs("T3", "infer", 1) / 4 / 2 / ghz  # 4-lane multiplies, two per cycle
     w("**At -O2** (x86-64 baseline: SSE2, 4 lanes, no FMA) ctnet and Eigen both run 128-bit code; ratios "
-      + ", ".join(f"{t} {fmt_ratio(r)}" for t, r in gcc_o2) + ". The activation-bound networks (T2, T5) lose "
-      "most: with 4 lanes and neither FMA nor blend instructions a vectorised sigmoid is about 61 instructions "
-      "per 4 values (T5 runs 8 such packs per layer), so both are bound by instruction issue, and Eigen's "
-      "shorter rational approximations gain more. T1 at -O2 is the dense kernels alone (ReLU is one compare); "
-      "without FMA every multiply-add is two dependent instructions; its 0.55 goal was not reached and the "
-      "cause was not isolated further.")
+      + ", ".join(f"{t} {fmt_ratio(r)}" for t, r in gcc_o2) + ". GCC at -O2 kept each layer's kernel as a "
+      "call, so every layer boundary went through memory (a Matrix returned, stored and reloaded on the critical "
+      "path): for T1 most of its time. The batch-1 forward pass is now one flattened function on targets with a "
+      "vector unit (`Network::forward`, networks above 128 parameters; smaller ones are left to the compiler's "
+      "own inlining, which is faster at -O3), and short k loops of one-row blocks are unrolled so the kernels "
+      "read the previous layer's values at constant offsets, in registers. A row of 128 outputs is four strips "
+      "of 32 floats at SSE2, read with a stride of a row: batch-1 blocks now hold up to 8 packs and prefetch "
+      "their strip six rows ahead when the weights exceed half an L1 (T4's 96 KiB come from L2). Measured "
+      "during development, A/B on one machine: g++ -O2 T1 26.4 -> 17.0 ns, T4 1,607 -> 1,444, T3 315 -> 294, "
+      "T5 862 -> 781. T3 at -O2 has a floor: its "
+      f"{macs('T3', 'infer', 1):,} multiply-adds are {macs('T3', 'infer', 1) // 4:,} 4-lane multiplies and as "
+      f"many adds; at two multiplies per cycle (~{ghz:.2f} GHz from the FMA probe) that is {t3_o2_floor:.0f} ns "
+      + (f"before a single load, while 0.5 of hand Eigen at -O2 is {0.5 * e3_o2:.0f} ns: the goal is below the "
+         "arithmetic floor. " if e3_o2 and 0.5 * e3_o2 < t3_o2_floor else
+         f"before a single load (0.5 of hand Eigen at -O2: {0.5 * e3_o2:.0f} ns). " if e3_o2 else "")
+      + "T2 and T5 at -O2 are bound by the vectorised activations: with 4 lanes and neither FMA nor blend "
+      "instructions a sigmoid or tanh is about 61 instructions per 4 values (T5 runs 8 such packs per layer), "
+      "and Eigen's shorter rational approximations (5 and 8284 ulp, above) gain more there than at -O3.")
     w("")
     if cost:
         g = cost.get("gcc-O3-native")
         w(f"**Compile time (≤ 3.0 s, ≤ 400 MiB).** g++ -O3 -march=native takes {g['wall']:.2f} s "
           f"({g['front']:.2f} s in the front end: parsing, template instantiation, constant evaluation), "
           f"peak {g['mib']:.0f} MiB. Memory is within the goal; time is not. Measured while developing this "
-          "(not regenerated here; `-ftime-report`, and the same TU with parts replaced by stubs): no single pass "
-          "dominates (value numbering, alias walking and complete unrolling about 0.4 s each; no single `-fno-` "
-          "flag saves more than 8%; `-O2` is only ~6% cheaper than `-O3`). The training steps are ~90% of the "
-          "cost. Each of the 48 distinct dense products per batch size (13 layer shapes x forward, weight "
-          "gradient, bias gradient, input gradient) costs 30-80 ms almost whatever its size, half of it already "
-          "at `-O0`: the volume of instantiated code. Compiling the large "
-          "products out of line did not lower the total measurably (6.37 vs 6.13 s), and making every product "
-          "`noinline` cost 20-35% at run time on T1 and T2. What did lower it (user seconds in one alternating "
-          "series on a loaded machine, 8.54 -> 6.50): the SGD momentum/weight-decay and Adam loops compiled out "
-          "of line once per scalar type instead of vectorised per tensor shape, for_each_piece written as fold "
-          "expressions instead of nested lambdas, and batch-1 gradients written from the layers' factors (the "
-          "batch-1 weight-gradient products are no longer compiled); that bought back what this session's "
-          "batch-1 rank-one path and piece-wise passes had added. With every dense product stubbed the TU still "
-          "takes ~3.7 s: the glue (about 545 lambda bodies in Chain, 500 Boost.Hana fold instantiations, 534 "
-          "of the recursive Pack accessor, 440 Matrix accessors). Reaching 3.0 s needs a non-recursive Pack with "
-          "hand-written folds instead of Hana, and fewer register-block instantiations per dense product; left "
-          "for later.")
+          "(`-ftime-report`, and the same TU with parts replaced by stubs; not regenerated here): no single pass "
+          "dominates and `-O2` is only ~6% cheaper than `-O3`; the training steps are ~90% of the cost. The glue "
+          "was cut (user CPU seconds in alternating series on a loaded machine, g++ 5.8 -> 5.2, clang++ 5.4 -> "
+          "4.5; at -O0 3.9 -> 2.8): Pack holds one base per stored value instead of nested members (no recursive "
+          "accessor); Chain iterates with fold expressions over index sequences and recursion over the layer "
+          "index instead of Hana's fold_left and for_each (backward keeps hana::fold_right: the recursive form "
+          "made T4's batch-32 backward 2-3% slower); code that only constant evaluation runs (the reference "
+          "product loops, gradient_norm's and gradients_finite's loops) is instantiated once per scalar type, not "
+          "once per tensor shape; the batch-1 training step compiles its delta pass once. The -O2 work above (the "
+          "flattened batch-1 forward, unrolled short loops) added 0.6-1 s back. With every dense product stubbed "
+          "the TU now takes ~2.8 s, so the products themselves cost ~2.2 s: each of the 48 distinct products per "
+          "batch size (13 layer shapes x forward, weight gradient, bias gradient, input gradient) 30-80 ms almost "
+          "whatever its size, half of it already at `-O0` (the volume of instantiated, fully unrolled register "
+          "blocks). Nothing tried so far cut that without run-time cost: large products compiled out of line saved "
+          "~0.1 s (noise), making every product `noinline` cost 20-35% at run time on T1 and T2. 3.0 s needs both "
+          "the remaining glue and the products' instantiation volume about halved; left open.")
         w("")
 
 
