@@ -7,6 +7,8 @@
 
 #include <ctnet/ctnet.hpp>
 
+#include "static_helpers.hpp"
+
 #include "data/forward.hpp"
 
 namespace {
@@ -27,10 +29,7 @@ using ctnet::Vector;
 // (A target with a vector unit, as every host build here; scalar_storage_static.cpp has the
 // layout without one.)
 static_assert(ctnet::detail::native_simd_bytes != 0);
-template <class M, std::size_t Size, std::size_t Align>
-constexpr bool layout_is() noexcept {
-    return sizeof(M) == Size && alignof(M) == Align;
-}
+using ctnet_test::layout_is;
 static_assert(layout_is<Vector<float, 1>, 4, 4>());
 static_assert(layout_is<Vector<float, 15>, 64, 32>());
 static_assert(layout_is<Vector<float, 16>, 64, 64>());

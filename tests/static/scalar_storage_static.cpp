@@ -11,6 +11,8 @@
 
 #include <ctnet/ctnet.hpp>
 
+#include "static_helpers.hpp"
+
 namespace {
 
 using ctnet::Dense;
@@ -22,10 +24,7 @@ using ctnet::Vector;
 static_assert(ctnet::detail::native_simd_bytes == 0);
 static_assert(std::is_same_v<ctnet::kernels::simd::Native, ctnet::kernels::simd::Scalar>);
 
-template <class M, std::size_t Size, std::size_t Align>
-constexpr bool layout_is() noexcept {
-    return sizeof(M) == Size && alignof(M) == Align;
-}
+using ctnet_test::layout_is;
 // Every block: its values, aligned as one value (compare network_static.cpp's 64/128, 128/64 ...).
 static_assert(layout_is<Vector<float, 3>, 12, 4>());
 static_assert(layout_is<Vector<float, 16>, 64, 4>());

@@ -449,4 +449,12 @@ constexpr SoftmaxVjpReport<T, N> softmax_vjp_report(const std::array<T, N>& x_in
     return report;
 }
 
+// ---- storage ------------------------------------------------------------------------------------
+
+/// True if M has exactly this size and alignment (the Matrix storage rule, tests/static/*storage*).
+template <class M, std::size_t Size, std::size_t Align>
+constexpr bool layout_is() noexcept {
+    return sizeof(M) == Size && alignof(M) == Align;
+}
+
 }  // namespace ctnet_test
