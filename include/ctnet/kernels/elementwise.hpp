@@ -393,14 +393,64 @@ constexpr void subtract_scaled_outer(Matrix<T, In, Out>& w, const Matrix<T, 1, I
     }
 }
 
+namespace detail {
+
+/// sum_k p[k]^2 for k < n, strictly left to right: sum_of_squares's constant-evaluation path, on a
+/// pointer and a count, so that a caller visiting many tensors (gradient_norm) instantiates one
+/// function per scalar type, not one per tensor shape.
+template <class T>
+constexpr T sum_of_squares_values(const T* p, std::size_t n) noexcept {
+    T sum = T(0);
+    for (std::size_t k = 0; k < n; ++k) sum += p[k] * p[k];
+    return sum;
+}
+
+/// all_finite's test on a pointer and a count, in packs of the native lanes with four
+/// accumulators, then one value at a time: one out-of-line function per scalar type, for callers
+/// off the hot path (gradients_finite runs only after a non-finite gradient norm) whose per-shape
+/// copies of all_finite would cost compile time for nothing.
+template <class T>
+[[gnu::noinline]] bool all_finite_values_packed(const T* p, std::size_t n) noexcept {
+    constexpr std::size_t lanes = simd::lanes<simd::Native, T>;
+    using V = simd::pack<T, lanes>;
+    V acc[4] = {};
+    std::size_t k = 0;
+    for (; k + 4 * lanes <= n; k += 4 * lanes) {
+        for (std::size_t j = 0; j < 4; ++j) {
+            const V v = simd::load<lanes>(p + k + j * lanes);
+            acc[j] = acc[j] + (v - v);
+        }
+    }
+    for (; k + lanes <= n; k += lanes) {
+        const V v = simd::load<lanes>(p + k);
+        acc[0] = acc[0] + (v - v);
+    }
+    T rest = T(0);
+    for (; k < n; ++k) rest += p[k] - p[k];
+    return simd::sum_lanes<T, lanes>(simd::tree_sum<0, 4>(acc)) + rest == T(0);  // NaN compares unequal
+}
+
+/// True if p[0] ... p[n - 1] are all finite: one value at a time in constant evaluation,
+/// all_finite_values_packed at run time.
+template <class T>
+constexpr bool all_finite_values(const T* p, std::size_t n) noexcept {
+    if (std::is_constant_evaluated()) {
+        for (std::size_t k = 0; k < n; ++k)
+            if (!math::isfinite(p[k])) return false;
+        return true;
+    } else {
+        return all_finite_values_packed(p, n);
+    }
+}
+
+}  // namespace detail
+
 /// sum_k x[k]^2 over all elements: lane-wise partial sums at run time (SquareSum), left to right
 /// in constant evaluation.
 template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
 [[nodiscard]] constexpr T sum_of_squares(const Matrix<T, Rows, Cols>& x) noexcept {
     if (std::is_constant_evaluated()) {
-        T sum = T(0);
-        for (std::size_t k = 0; k < Rows * Cols; ++k) sum += x[k] * x[k];
-        return sum;
+        return detail::sum_of_squares_values(x.data, Rows * Cols);
     } else {
         SquareSum<T, Policy> sum;
         sum.add(x);
@@ -413,9 +463,7 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std
 template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
 [[nodiscard]] constexpr bool all_finite(const Matrix<T, Rows, Cols>& x) noexcept {
     if (std::is_constant_evaluated()) {
-        for (const T v : x)
-            if (!math::isfinite(v)) return false;
-        return true;
+        return detail::all_finite_values(x.data, Rows * Cols);
     } else {
         constexpr std::size_t lanes = simd::lanes<Policy, T>;
         constexpr std::size_t chains = 4;  // add latency x throughput
