@@ -172,6 +172,16 @@ template <bool Max, class P, class T, std::size_t Count>
     return result;
 }
 
+/// Whether Op's output for one sample is handed to the next layer through memory (see
+/// apply_elementwise): the vectorised exp, sigmoid and tanh, on a vector target, with GCC.
+template <class Op, class P, class T, std::size_t Rows>
+inline constexpr bool hand_over_in_memory =
+#if defined(__GNUC__) && !defined(__clang__)
+    Rows == 1 && simd::lanes<P, T> > 1 && !std::is_same_v<Op, ReluOp>;
+#else
+    false;
+#endif
+
 template <class Op, class P, class T, std::size_t Rows, std::size_t Cols, class Exact>
 constexpr Matrix<T, Rows, Cols> apply_elementwise(const Matrix<T, Rows, Cols>& x, Exact exact) noexcept {
     Matrix<T, Rows, Cols> y;
@@ -179,6 +189,18 @@ constexpr Matrix<T, Rows, Cols> apply_elementwise(const Matrix<T, Rows, Cols>& x
         for (std::size_t k = 0; k < Rows * Cols; ++k) y[k] = exact(x[k]);
     } else {
         packed_map<Op, P, T, Rows * Cols>(x.data, y.data);
+        // At batch 1 the next Dense layer broadcasts each of these values to a whole pack. Inlined
+        // into one function, GCC keeps them in vector registers and broadcasts each with a lane
+        // permutation, which on x86 runs on the one shuffle port that also executes half of the
+        // vector arithmetic: after an activation of ~30 vector operations per pack those ports are
+        // the bottleneck. An empty asm that may rewrite y makes GCC store y and read it back, so
+        // each broadcast is a load (an FMA's broadcast memory operand), off the arithmetic ports,
+        // for a store and a store-to-load forward on the way. g++ -O3 -march=native, this machine
+        // (Xeon, AVX-512), medians of 15: T5 (8 x Dense32 + Sigmoid) 288 -> 267 ns, T2 (Tanh) 18.5
+        // -> 18.0; -O2 within noise. Not after ReLU (two operations per pack: T3's layers measured
+        // 3% slower with their inputs read through memory), and not with Clang, which broadcasts from memory by itself and measured
+        // slower with the asm (T5 291 -> 301 ns).
+        if constexpr (hand_over_in_memory<Op, P, T, Rows>) __asm__("" : "+m"(y));
     }
     return y;
 }
