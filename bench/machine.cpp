@@ -36,17 +36,26 @@ void fma_peak(benchmark::State& state) {
 
 void read_bandwidth(benchmark::State& state, std::size_t kib) {
     // Integer OR of the loaded words: the vector ALUs outnumber the FP adders, so the loads limit.
+    // The buffer is aligned to a cache line: with malloc's 16-byte alignment every 64-byte load
+    // straddled two lines, and the probe measured about half the L1's rate (137-167 B/ns, slower
+    // than ctnet's T3 read its own weights); aligned, 266 B/ns on the Xeon of bench/RESULTS.md.
     using I = ctnet::kernels::simd::pack<std::uint32_t, lanes>;
+    struct alignas(64) Line {
+        std::uint32_t words[64 / sizeof(std::uint32_t)];
+    };
     const std::size_t bytes = kib * 1024;
-    std::vector<std::uint32_t> buffer(bytes / sizeof(std::uint32_t), 1u);
+    std::vector<Line> lines(bytes / sizeof(Line));
+    for (Line& line : lines)
+        for (std::uint32_t& word : line.words) word = 1u;
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(lines.data());
+    constexpr std::size_t chains = 8;
     for (auto _ : state) {
-        I s[8] = {};
-        const std::uint32_t* p = buffer.data();
-        for (std::size_t i = 0; i < buffer.size(); i += 8 * lanes) {
+        I s[chains] = {};
+        for (std::size_t i = 0; i < bytes; i += chains * sizeof(I)) {
 #pragma GCC unroll 8
-            for (std::size_t k = 0; k < 8; ++k) {
+            for (std::size_t k = 0; k < chains; ++k) {
                 I v;
-                std::memcpy(&v, p + i + k * lanes, sizeof v);
+                std::memcpy(&v, p + i + k * sizeof(I), sizeof v);
                 s[k] |= v;
             }
         }
