@@ -9,7 +9,9 @@ What it does, in order:
      clang++-16 -O3 -march=native, clang++-16 -O2; build trees under build/bench-report/;
   2. times the compile-cost probe (bench/compile_cost/topologies.cpp: T1-T5 inference and training
      steps in one TU) with /usr/bin/time -v, using its exact compile command from
-     compile_commands.json: median wall time and peak memory of --compile-runs runs;
+     compile_commands.json: median wall time and peak memory of --compile-runs runs; the same
+     command at -O0, with -fsyntax-only, and with -DCTNET_COMPILE_COST_FORWARD_ONLY (batch-1
+     inference only, what the issue's peer figure measures);
   3. runs the machine probes (bench/machine.cpp), then every build's `networks` executable (and
      `torch_networks`), each pinned to one core with taskset, --repetitions repetitions of every
      benchmark in random order (Google Benchmark's random interleaving), keeping each median; the
@@ -17,7 +19,7 @@ What it does, in order:
      non-zero on a mismatch, which stops this script;
   4. writes the report: machine, flags, every row's median, ctnet/eigen and ctnet/torch from the
      same run, ctnet's fraction of the issue's limits and of bounds computed from MAC and byte
-     counts, and the goals, met or missed.
+     counts, the goals, met or missed, and an analysis of the missed ones from this run's numbers.
 
 Options: --repetitions N (default 10), --min-time S (default 0.2 s per repetition), --cpu K (core
 for taskset, default 1), --jobs J (build parallelism, default 1: the machine is shared),
@@ -124,15 +126,11 @@ def build(config, args, torch):
     return tree
 
 
-def compile_cost(tree, runs):
-    """Median wall seconds, user seconds and peak MiB of the compile-cost probe's compile command."""
-    with open(os.path.join(tree, "compile_commands.json")) as f:
-        entries = json.load(f)
-    entry = next(e for e in entries if e["file"].endswith("compile_cost/topologies.cpp"))
-    command = re.sub(r"\s-o\s+\S+", " -o /dev/null", entry["command"])
+def timed_compiles(command, directory, runs):
+    """Median wall seconds, median user + system seconds and peak MiB of `runs` runs of command."""
     walls, users, peaks = [], [], []
     for _ in range(runs):
-        r = subprocess.run(["/usr/bin/time", "-v", "sh", "-c", command], cwd=entry["directory"],
+        r = subprocess.run(["/usr/bin/time", "-v", "sh", "-c", command], cwd=directory,
                            capture_output=True, text=True)
         if r.returncode != 0:
             sys.exit("compile-cost probe failed:\n" + r.stderr)
@@ -141,6 +139,21 @@ def compile_cost(tree, runs):
         users.append(float(re.search(r"User time \(seconds\): ([\d.]+)", r.stderr).group(1)) +
                      float(re.search(r"System time \(seconds\): ([\d.]+)", r.stderr).group(1)))
         peaks.append(int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", r.stderr).group(1)) / 1024)
+    return statistics.median(walls), statistics.median(users), max(peaks)
+
+
+def compile_cost(tree, runs):
+    """The compile-cost probe's compile command, timed: the whole TU (median wall and CPU seconds,
+    peak MiB), its front end alone, the same at -O0 (the cost of the volume of code before any
+    optimisation), and the batch-1 inference part alone (-DCTNET_COMPILE_COST_FORWARD_ONLY)."""
+    with open(os.path.join(tree, "compile_commands.json")) as f:
+        entries = json.load(f)
+    entry = next(e for e in entries if e["file"].endswith("compile_cost/topologies.cpp"))
+    command = re.sub(r"\s-o\s+\S+", " -o /dev/null", entry["command"])
+    wall, cpu, mib = timed_compiles(command, entry["directory"], runs)
+    o0_wall, _, _ = timed_compiles(command.replace(" -c ", " -O0 -c "), entry["directory"], runs)
+    fwd_wall, _, fwd_mib = timed_compiles(command.replace(" -c ", " -DCTNET_COMPILE_COST_FORWARD_ONLY -c "),
+                                          entry["directory"], runs)
     # The front end alone (parsing, template instantiation, constant evaluation): the rest of the
     # time is optimisation and code generation.
     syntax = re.sub(r"\s-o\s+/dev/null", "", command).replace(" -c ", " -fsyntax-only ")
@@ -150,8 +163,8 @@ def compile_cost(tree, runs):
                            capture_output=True, text=True)
         user, system = r.stderr.strip().splitlines()[-1].split()
         fronts.append(float(user) + float(system))
-    return {"wall": statistics.median(walls), "cpu": statistics.median(users), "mib": max(peaks),
-            "front": statistics.median(fronts), "command": command}
+    return {"wall": wall, "cpu": cpu, "mib": mib, "front": statistics.median(fronts), "o0_wall": o0_wall,
+            "forward_wall": fwd_wall, "forward_mib": fwd_mib, "command": command}
 
 
 def run_benchmark(exe, args, tag):
@@ -213,24 +226,67 @@ def fmt_ns(v):
     return f"{v:,.0f}" if v >= 100 else f"{v:.1f}"
 
 
+def fmt_s(v):
+    return "–" if v is None else f"{v:.2f}"
+
+
+def fmt_mib(v):
+    return "–" if v is None else f"{v:.0f}"
+
+
 def fmt_ratio(v):
     return "–" if v is None else f"{v:.2f}"
 
 
+# The run committed before this machine's (2026-11-28, AMD EPYC, Zen 4), kept for comparison: the
+# verdicts of several goals depend on the core (one or two 512-bit FMAs per cycle).
+PREVIOUS_RUN = {
+    "date": "2026-11-28", "cpu": "AMD EPYC (Zen 4)", "fma_per_ns": 58.6,
+    "infer_b1": {"T1": 0.37, "T2": 0.99, "T3": 0.64, "T4": 0.84, "T5": 0.65},
+    "o2_b1": {"T1": 0.50, "T2": 1.02, "T3": 0.76, "T4": 0.73, "T5": 0.98},
+    "train_b1": {"T1": 0.56, "T4": 0.54}, "t4_b32_us": 15.99, "compile_s": 7.40,
+}
+
+
 def analysis(w, measured, cost, t_of, ratio):
-    """Why the missed goals are missed, with this run's numbers."""
+    """Why goals are met or missed, with this run's numbers."""
     fma = measured["fma_per_ns"]
+    ghz = measured.get("ghz")
+    per_cycle = fma / ghz if ghz else None
+    met = lambda r, goal: r is not None and r <= goal
+    verdict = lambda r, goal: "met" if met(r, goal) else "missed"
     w("## Analysis: where the goals are met or missed, and why")
+    w("")
+    prev = PREVIOUS_RUN
+    core = (f"This run's core sustains {per_cycle:.0f} fp32 FMAs per cycle at {ghz:.2f} GHz ("
+            + ("two 512-bit FMA pipes, the class of core the issue measured: "
+               f"{ISSUE_MACHINE['fma_per_ns']:.0f} FMA/ns at {ISSUE_MACHINE['ghz']} GHz is "
+               f"{ISSUE_MACHINE['fma_per_ns'] / ISSUE_MACHINE['ghz']:.1f} per cycle"
+               if per_cycle > 24 else "one 512-bit FMA per cycle, or two of 256 bits: half the issue's "
+               f"{ISSUE_MACHINE['fma_per_ns'] / ISSUE_MACHINE['ghz']:.1f} per cycle") + "). "
+            if per_cycle else "")
+    w(f"**The machine.** {core}The previous committed run ({prev['date']}) was on an {prev['cpu']}, "
+      f"{prev['fma_per_ns']} FMA/ns, whose 512-bit FMAs execute as two 256-bit halves; there, at g++ -O3 "
+      "-march=native, ctnet/eigen was " + ", ".join(f"{t} {r:.2f}" for t, r in prev["infer_b1"].items())
+      + " (inference, batch 1), training T1 " + f"{prev['train_b1']['T1']:.2f}, T4 {prev['train_b1']['T4']:.2f}; "
+      f"-O2 " + ", ".join(f"{t} {r:.2f}" for t, r in prev["o2_b1"].items()) + f"; T4 at batch 32 took "
+      f"{prev['t4_b32_us']} µs; the compile probe {prev['compile_s']} s. Those numbers are recorded, not "
+      "regenerated: ctnet has changed since (T5's activation hand-over below).")
     w("")
     b32 = t_of(MAIN, "infer", "T4", 32, "ctnet")
     macs32 = macs("T4", "infer", 32)
     if b32:
-        w(f"**Batch-32 T4 in ≤ 14.3 µs.** {macs32:,} multiply-adds; at this core's measured peak of {fma:.1f} "
-          f"fp32 FMA/ns (bench/machine.cpp: 12 independent chains of 512-bit FMAs) that is "
-          f"{macs32 / fma / 1000:.2f} µs before a single load, store or activation. ctnet takes {b32 / 1000:.2f} µs, "
-          f"{macs32 / fma / b32:.0%} of peak. The issue's 87 FMA/ns would be 29.5 FMAs per cycle at 2.95 GHz, twice "
-          "what this core sustains (one 512-bit FMA per cycle: 16 lanes, executed as two 256-bit halves); with the "
-          "measured rate the goal sits at the FMA bound itself.")
+        bound = macs32 / fma
+        w(f"**Batch-32 T4 in ≤ {BATCH32_T4_NS / 1000:.1f} µs ({verdict(b32, BATCH32_T4_NS)}).** {macs32:,} "
+          f"multiply-adds take {bound / 1000:.2f} µs at this core's measured peak of {fma:.1f} fp32 FMA/ns "
+          f"(bench/machine.cpp: 12 independent chains of 512-bit FMAs); ctnet takes {b32 / 1000:.2f} µs, "
+          f"{bound / b32:.0%} of that peak"
+          + (" (the goal allows 1.5x the issue's FMA limit)." if b32 <= BATCH32_T4_NS else
+             f"; the goal is {BATCH32_T4_NS / bound:.2f}x the FMA time at the measured rate"
+             + (", at the bound itself: not reachable on this core." if BATCH32_T4_NS < 1.05 * bound else "."))
+          + f" On the {prev['cpu']} ({prev['fma_per_ns']} FMA/ns, so a bound of "
+          f"{macs32 / prev['fma_per_ns'] / 1000:.2f} µs) it took {prev['t4_b32_us']} µs: there the goal sat at "
+          "the FMA bound.")
         w("")
     parts = {}
     for t in ("T1", "T4"):
@@ -242,7 +298,6 @@ def analysis(w, measured, cost, t_of, ratio):
         r1 = t_of(MAIN, "parts", "T1", 1, "rank_one_sgd_step")
         r4 = t_of(MAIN, "parts", "T4", 1, "rank_one_sgd_step")
         c32, e32 = t_of(MAIN, "train", "T4", 32, "ctnet"), t_of(MAIN, "train", "T4", 32, "eigen")
-        verdict = lambda r, goal: "met" if r <= goal else "missed"
         w(f"**Training steps (T1 ≤ 0.6, T4 ≤ 0.7 of hand Eigen).** ctnet: T1 {fmt_ns(c1)} ns "
           f"({ratio(c1, e1):.2f}, {verdict(ratio(c1, e1), 0.6)}), T4 {fmt_ns(c4)} ns ({ratio(c4, e4):.2f}, "
           f"{verdict(ratio(c4, e4), 0.7)}). At batch 1 with plain SGD on Dense layers `train_step` never forms the "
@@ -264,73 +319,81 @@ def analysis(w, measured, cost, t_of, ratio):
           + (f"At batch 32 (the general path: `backward_overwrite`, one norm pass, `SGD::step`) T4 is at "
              f"{ratio(c32, e32):.2f} of Eigen." if c32 and e32 else ""))
         w("")
-    rows_b1 = []
-    for t in ("T2", "T3", "T5"):
+    b1 = {}
+    for t in TOPOLOGIES:
         c, e = t_of(MAIN, "infer", t, 1, "ctnet"), t_of(MAIN, "infer", t, 1, "eigen")
-        if c and e:
-            rows_b1.append(f"{t} {fmt_ns(c)} vs {fmt_ns(e)} ns ({ratio(c, e):.2f})")
-    e3 = t_of(MAIN, "infer", "T3", 1, "eigen")
+        b1[t] = (c, e, ratio(c, e))
+    w("**Batch-1 inference, g++ -O3 -march=native (goals " + ", ".join(f"{t} {g}" for t, g in INFERENCE_GOALS.items())
+      + ").** " + "; ".join(f"{t} {fmt_ns(c)} vs {fmt_ns(e)} ns ({fmt_ratio(r)}, {verdict(r, INFERENCE_GOALS[t])})"
+                           for t, (c, e, r) in b1.items() if c and e) + ".")
+    w("")
+    c3, e3, r3 = b1["T3"]
     t3_fma = macs("T3", "infer", 1) / fma
     t3_l1 = weight_bytes("T3") / measured["l1_bytes_per_ns"]
-    w("**Batch-1 inference of T2, T3, T5 (0.8, 0.5, 0.6).** " + "; ".join(rows_b1) + ". "
-      f"T3 is throughput-bound: {macs('T3', 'infer', 1):,} MACs take {t3_fma:.0f} ns at the measured FMA peak "
-      f"and its 23 KiB of weights {t3_l1:.0f} ns at the measured L1 read rate, while 0.5 of hand Eigen is "
-      f"{0.5 * e3:.0f} ns" + (" — below the time the L1 needs to deliver the weights once" if 0.5 * e3 < t3_l1
-                              and t_of(MAIN, "infer", "T3", 1, "ctnet") >= t3_l1 else "")
-      + (f", within {0.5 * e3 / t3_fma - 1:.0%} of the arithmetic alone at the FMA peak: the goal would need the "
-         "three dependent layers' loads, boundaries and ReLUs all hidden behind FMAs running at least "
-         f"{t3_fma / (0.5 * e3):.0%} of peak (this run's L1 probe, {measured['l1_bytes_per_ns']:.0f} B/ns, reads "
-         "slower than ctnet's T3 does, so it gives no bound here)" if t3_fma <= 0.5 * e3 < 1.1 * t3_fma
-         and t_of(MAIN, "infer", "T3", 1, "ctnet") < t3_l1 else "")
-      + ". T2 and T5 are "
-      "latency-bound: each layer waits for the previous activation, and the activation is on that path once "
-      "per layer. ctnet's vectorised tanh and sigmoid keep 1-2 ulp (tests/runtime/kernels.cpp; the accuracy the "
-      "PyTorch-parity tests rely on) and were shortened for this (llvm-mca-16, znver4, one pack fed back into "
-      "itself: tanh of 8 lanes 76 -> 51 cycles, of 16 lanes 82 -> 61, sigmoid of 16 lanes 60 -> 54.5). Hand "
-      "Eigen uses Eigen's rational approximations, shorter but less exact: measured over [-10, 10] in float, "
-      "Eigen's tanh is off by up to 5 ulp and its logistic by up to 8284 ulp (relative, near 0). T2 is now about "
-      "level with Eigen; 0.8 would take some 20% fewer instructions on the path, in practice Eigen's 5-ulp tanh. "
-      "T5 (measured while developing this, core clock ~3.55-3.6 GHz from a chain of dependent adds): ~158 "
-      "cycles per Dense32+Sigmoid layer, where 0.6 of Eigen leaves ~125. The throughput floor is ~95-100 (64 "
-      "512-bit FMAs plus ~28 multiply-adds for two sigmoid packs, one per cycle; batch 32 reaches ~100 per "
-      "layer per sample); chained alone, eight 32->32 products take ~110 cycles each and eight sigmoids ~60-75, "
-      "so today they barely overlap. Three reorderings were measured and dropped: finishing each block of 16 "
-      "outputs before the next (T5 unchanged, T3 and T4 slower), fusing the sigmoid into the product so each "
-      "block is activated in registers (T5 within noise, T2 slower), and broadcasting the layer input from "
-      "registers (slower: spills). The likely limit is the out-of-order window (all 64 FMAs of the next layer "
-      "wait on the sigmoid), unconfirmed without hardware counters; a kernel that interleaves the next layer's "
-      "first half with this layer's second sigmoid in program order is the untried route.")
+    if c3 and e3:
+        w(f"- T3 ({macs('T3', 'infer', 1):,} MACs, 23 KiB of weights) is throughput-bound: {t3_fma:.0f} ns of "
+          f"arithmetic at the measured FMA peak, {t3_l1:.0f} ns to read the weights once at the measured L1 "
+          f"rate ({measured['l1_bytes_per_ns']:.0f} B/ns); ctnet takes {fmt_ns(c3)} ns"
+          + (f", where 0.5 of hand Eigen is {0.5 * e3:.0f} ns." if not met(r3, 0.5) else ".")
+          + (" The goal is below the time the L1 needs to deliver the weights once." if not met(r3, 0.5)
+             and 0.5 * e3 < t3_l1 else "")
+          + f" On the {prev['cpu']} (half this FMA rate) 0.5 of Eigen was within 4% of the arithmetic alone "
+          "at its FMA peak.")
+    c2, e2, r2 = b1["T2"]
+    c5, e5, r5 = b1["T5"]
+    if c2 and c5:
+        w("- T2 and T5 are latency-bound: each layer waits for the previous activation, once per layer. "
+          "ctnet's vectorised tanh and sigmoid are exact to 1-2 ulp (tests/runtime/kernels.cpp; the accuracy the "
+          "PyTorch-parity tests rely on), with their dependency chains shortened (polynomials evaluated in "
+          "pairs, everything that depends only on the exponent computed beside the polynomial). Hand Eigen uses "
+          "Eigen's rational approximations, shorter but less exact: measured over [-10, 10] in float, its tanh "
+          "is off by up to 5 ulp and its logistic by up to 8284 ulp (relative, near 0). "
+          "With GCC the output of a batch-1 sigmoid or tanh now goes to the next layer through memory "
+          "(kernels/elementwise.hpp, apply_elementwise): kept in registers, each of the next layer's broadcasts "
+          "was a lane permutation on the shuffle port, which also runs half of the vector arithmetic, saturated "
+          "by the activation; read back from memory each broadcast is a load folded into its FMA. Measured A/B "
+          "on this machine (medians of 15): T5 288 -> 267 ns, T2 18.5 -> 18.0 ns; Clang broadcasts from memory "
+          "by itself. "
+          + (f"T2 ({fmt_ratio(r2)}) would need {fmt_ns(0.8 * e2)} ns, some {1 - 0.8 / r2:.0%} fewer cycles on "
+             "its path: in practice Eigen's 5-ulp tanh. " if not met(r2, 0.8) else "")
+          + (f"T5 ({fmt_ratio(r5)}) would need {fmt_ns(0.6 * e5)} ns. " if not met(r5, 0.6) else "")
+          + f"On the {prev['cpu']}, before the memory hand-over, T2 was {prev['infer_b1']['T2']:.2f} and T5 "
+          f"{prev['infer_b1']['T5']:.2f}: there ~158 cycles per Dense32+Sigmoid layer, against a throughput "
+          "floor of ~95-100 (64 512-bit FMAs plus ~28 multiply-adds for two sigmoid packs, one per cycle).")
     w("")
     w("**How stable the baseline is.** Hand Eigen's T1 at batch 1 moves between about 13 and 33 ns from one "
       "build of the same source to another (code placement; seen while developing these benchmarks), ctnet's "
-      f"stays at 9-10 ns. Against the issue's 14.5 ns, ctnet's T1 ({fmt_ns(t_of(MAIN, 'infer', 'T1', 1, 'ctnet'))} "
-      f"ns) would be {t_of(MAIN, 'infer', 'T1', 1, 'ctnet') / 14.5:.2f}, level with the issue's best peer (10.1 ns). "
-      "Whole runs move too (recorded 2026-11-27, not regenerated): a full run an hour before the committed one, "
-      "on code that differed only in compile-time changes, measured hand Eigen's batch-1 rows 10-25% faster "
-      "(T1 training step 88.6 ns, T3 196, T5 478) and ctnet's 5-10% faster, giving ctnet/eigen T2 1.05, T3 0.70, "
-      "T4 0.82, T5 0.76, training T1 0.68 and T4 0.55; separate runs of the training rows that evening gave T1 "
-      "0.64-0.68. Read ratios near a goal (training T1 against 0.6, T5 against 0.6) as within that spread. Since "
-      "2026-11-28 the tool runs the repetitions of all benchmarks in random order, so that a slow spell moves "
-      "both sides of a ratio.")
+      f"much less. Against the issue's 14.5 ns, ctnet's T1 ({fmt_ns(b1['T1'][0])} ns) would be "
+      f"{b1['T1'][0] / 14.5:.2f}, against the issue's best peer (10.1 ns) {b1['T1'][0] / 10.1:.2f}. Whole runs "
+      "move too: on 2026-11-27 two full runs an hour apart, on code that differed only in compile-time "
+      "changes, measured hand Eigen's batch-1 rows 10-25% apart and ctnet's 5-10%, moving ratios by up to 0.1 "
+      "(recorded, not regenerated). Read ratios within a few hundredths of a goal as within that spread. The "
+      "tool runs the repetitions of all benchmarks in random order, so that a slow spell moves both sides of "
+      "a ratio.")
     w("")
-    gcc_o2 = [(t, ratio(t_of("gcc-O2", "infer", t, 1, "ctnet"), t_of("gcc-O2", "infer", t, 1, "eigen")))
-              for t in TOPOLOGIES]
-    e3_o2 = t_of("gcc-O2", "infer", "T3", 1, "eigen")
-    ghz = fma / 16  # the FMA probe runs 16-lane FMAs, one per cycle
-    t3_o2_floor = macs("T3", "infer", 1) / 4 / 2 / ghz  # 4-lane multiplies, two per cycle
+    gcc_o2 = {t: (t_of("gcc-O2", "infer", t, 1, "ctnet"), t_of("gcc-O2", "infer", t, 1, "eigen")) for t in TOPOLOGIES}
+    o2_ratio = {t: ratio(c, e) for t, (c, e) in gcc_o2.items()}
+    e3_o2 = gcc_o2["T3"][1]
+    clock = ghz if ghz else fma / 16
+    t3_o2_floor = macs("T3", "infer", 1) / 4 / 2 / clock  # 4-lane multiplies, two per cycle
+    c1_o2, e1_o2 = gcc_o2["T1"]
     w("**At -O2** (x86-64 baseline: SSE2, 4 lanes, no FMA) ctnet and Eigen both run 128-bit code; ratios "
-      + ", ".join(f"{t} {fmt_ratio(r)}" for t, r in gcc_o2) + ". GCC at -O2 kept each layer's kernel as a "
-      "call, so every layer boundary went through memory (a Matrix returned, stored and reloaded on the critical "
-      "path): for T1 most of its time. The batch-1 forward pass is now one flattened function on targets with a "
-      "vector unit (`Network::forward`, networks above 128 parameters; smaller ones are left to the compiler's "
-      "own inlining, which is faster at -O3), and short k loops of one-row blocks are unrolled so the kernels "
-      "read the previous layer's values at constant offsets, in registers. A row of 128 outputs is four strips "
-      "of 32 floats at SSE2, read with a stride of a row: batch-1 blocks now hold up to 8 packs and prefetch "
-      "their strip six rows ahead when the weights exceed half an L1 (T4's 96 KiB come from L2). Measured "
-      "during development, A/B on one machine: g++ -O2 T1 26.4 -> 17.0 ns, T4 1,607 -> 1,444, T3 315 -> 294, "
-      "T5 862 -> 781. T3 at -O2 has a floor: its "
-      f"{macs('T3', 'infer', 1):,} multiply-adds are {macs('T3', 'infer', 1) // 4:,} 4-lane multiplies and as "
-      f"many adds; at two multiplies per cycle (~{ghz:.2f} GHz from the FMA probe) that is {t3_o2_floor:.0f} ns "
+      + ", ".join(f"{t} {fmt_ratio(r)} ({verdict(r, INFERENCE_GOALS[t])})" for t, r in o2_ratio.items()) + ". "
+      "GCC at -O2 kept each layer's kernel as a call, so every layer boundary went through memory: the "
+      "batch-1 forward pass is one flattened function on targets with a vector unit (`Network::forward`, "
+      "networks above 128 parameters), short k loops of one-row blocks are unrolled so the kernels read the "
+      "previous layer's values at constant offsets, and batch-1 blocks hold up to 8 packs and prefetch their "
+      "strip of a weight matrix larger than half an L1 (measured when written, on the "
+      f"{prev['cpu']}: T1 26.4 -> 17.0 ns, T4 1,607 -> 1,444, T3 315 -> 294, T5 862 -> 781). "
+      + (f"T1 ({fmt_ns(c1_o2)} ns against {fmt_ns(0.55 * e1_o2)} for the goal) is close to its instruction "
+         "count: g++ -O2 compiles its forward pass to 214 instructions (55 4-lane multiplies and 56 adds, 70 "
+         "loads: each of the first layer's 50 weight packs costs a load besides its multiply, as SSE2's "
+         "two-operand multiply overwrites an input and the broadcast one is reused), some 36 cycles at six "
+         f"instructions per cycle, {36 / clock:.0f} ns before the benchmark loop's own work. "
+         if c1_o2 and e1_o2 and not met(o2_ratio["T1"], 0.55) else "")
+      + f"T3 at -O2 has a floor: its {macs('T3', 'infer', 1):,} multiply-adds are "
+      f"{macs('T3', 'infer', 1) // 4:,} 4-lane multiplies and as many adds; at two multiplies per cycle "
+      f"({clock:.2f} GHz) that is {t3_o2_floor:.0f} ns "
       + (f"before a single load, while 0.5 of hand Eigen at -O2 is {0.5 * e3_o2:.0f} ns: the goal is below the "
          "arithmetic floor. " if e3_o2 and 0.5 * e3_o2 < t3_o2_floor else
          f"before a single load (0.5 of hand Eigen at -O2: {0.5 * e3_o2:.0f} ns). " if e3_o2 else "")
@@ -340,27 +403,30 @@ def analysis(w, measured, cost, t_of, ratio):
     w("")
     if cost:
         g = cost.get("gcc-O3-native")
-        w(f"**Compile time (≤ 3.0 s, ≤ 400 MiB).** g++ -O3 -march=native takes {g['wall']:.2f} s "
-          f"({g['front']:.2f} s in the front end: parsing, template instantiation, constant evaluation), "
-          f"peak {g['mib']:.0f} MiB. Memory is within the goal; time is not. Measured while developing this "
-          "(`-ftime-report`, and the same TU with parts replaced by stubs; not regenerated here): no single pass "
-          "dominates and `-O2` is only ~6% cheaper than `-O3`; the training steps are ~90% of the cost. The glue "
-          "was cut (user CPU seconds in alternating series on a loaded machine, g++ 5.8 -> 5.2, clang++ 5.4 -> "
-          "4.5; at -O0 3.9 -> 2.8): Pack holds one base per stored value instead of nested members (no recursive "
-          "accessor); Chain iterates with fold expressions over index sequences and recursion over the layer "
-          "index instead of Hana's fold_left and for_each (backward keeps hana::fold_right: the recursive form "
-          "made T4's batch-32 backward 2-3% slower); code that only constant evaluation runs (the reference "
-          "product loops, gradient_norm's and gradients_finite's loops) is instantiated once per scalar type, not "
-          "once per tensor shape; the batch-1 training step compiles its delta pass once. The -O2 work above (the "
-          "flattened batch-1 forward, unrolled short loops) added 0.6-1 s back. With every dense product stubbed "
-          "the TU now takes ~2.8 s, so the products themselves cost ~2.2 s: each of the 48 distinct products per "
-          "batch size (13 layer shapes x forward, weight gradient, bias gradient, input gradient) 30-80 ms almost "
-          "whatever its size, half of it already at `-O0` (the volume of instantiated, fully unrolled register "
-          "blocks). Nothing tried so far cut that without run-time cost: large products compiled out of line saved "
-          "~0.1 s (noise), making every product `noinline` cost 20-35% at run time on T1 and T2. 3.0 s needs both "
-          "the remaining glue and the products' instantiation volume about halved; left open. "
-          "Against the previous committed run (g++ 7.33 s, clang++ 7.39 s) g++ is level, the glue's savings "
-          "spent on the -O2 inlining, and clang++ is faster.")
+        o0 = g.get("o0_wall")
+        fwd = g.get("forward_wall")
+        w(f"**Compile time (≤ {COMPILE_SECONDS} s, ≤ {COMPILE_MIB:.0f} MiB).** g++ -O3 -march=native takes "
+          f"{g['wall']:.2f} s ({g['front']:.2f} s in the front end: parsing, template instantiation, constant "
+          f"evaluation), peak {g['mib']:.0f} MiB. Memory is within the goal; time is "
+          + ("too." if g["wall"] <= COMPILE_SECONDS else "not.")
+          + (f" The same TU at -O0 takes {o0:.2f} s: the volume of code the templates instantiate costs "
+             f"{o0 / COMPILE_SECONDS:.0%} of the budget before the optimiser starts, and -O3 then spends "
+             f"{g['wall'] - o0:.2f} s more on it, with no single pass dominating (`-ftime-report` on this machine "
+             "while writing this: the largest, alias-oracle walking, ~0.6 s of ~6 s)." if o0 else "")
+          + (f" Inference alone, which is what the issue's figure for the peer measures (3.1 s, 372 MiB for "
+             f"forward only), takes {fwd:.2f} s and {g['forward_mib']:.0f} MiB: {3.1 / fwd:.1f}x faster than the "
+             "peer. The training steps (batch 1 and 32, each a forward pass, the loss, the backward pass, the "
+             "norm and the update) and the batch-32 products are the rest." if fwd else "")
+          + " Measured while developing this (the same TU with parts replaced by stubs; not regenerated here): "
+          "the dense products are ~2.2 s of it, each of the 48 distinct products per batch size (13 layer shapes "
+          "x forward, weight gradient, bias gradient, input gradient) 30-80 ms almost whatever its size, half of "
+          "it already at -O0 (fully unrolled register blocks). Making every product `noinline` cost 20-35% at run "
+          "time on T1 and T2; compiling large ones out of line saved ~0.1 s. Cuts so far: Pack holds one base per "
+          "stored value; Chain iterates with folds over index sequences instead of Hana's fold_left and "
+          "for_each; code only constant evaluation runs is instantiated once per scalar type; the batch-1 "
+          "training step compiles its delta pass once (g++ 5.8 -> 5.2 s user, clang++ 5.4 -> 4.5 in alternating "
+          "series). 3.0 s would need the instantiated volume itself roughly halved (products generic over "
+          "their shape, at run-time cost for the small networks); left open.")
         w("")
 
 
@@ -404,6 +470,8 @@ def measure(args):
         "l1_bytes_per_ns": machine_runs["machine/read/16"]["bytes_per_second"] / 1e9,
         "l2_bytes_per_ns": machine_runs["machine/read/256"]["bytes_per_second"] / 1e9,
     }
+    if "machine/clock" in machine_runs:
+        measured["ghz"] = machine_runs["machine/clock"]["cycles_per_second"] / 1e9
 
     results, contexts = {}, {}
     for name, *_ in CONFIGS:
@@ -447,7 +515,9 @@ def write_report(args, data):
     cpu = output(["sh", "-c", "lscpu | sed -n 's/^Model name: *//p'"]) or platform.processor()
     w(f"- CPU: {cpu}, {os.cpu_count()} cores (shared), L1d {ctx.get('caches', [{}])[0].get('size', 0) // 1024} KiB; "
       f"kernel {platform.release()}; load average {load_at_start[0]:.2f} at start, {load_at_end[0]:.2f} at end.")
-    w(f"- Measured here (bench/machine.cpp): {measured['fma_per_ns']:.1f} fp32 FMA/ns, L1 reads "
+    clock = (f"core clock {measured['ghz']:.2f} GHz (a chain of dependent adds), so "
+             f"{measured['fma_per_ns'] / measured['ghz']:.1f} fp32 FMA per cycle, " if measured.get("ghz") else "")
+    w(f"- Measured here (bench/machine.cpp): {clock}{measured['fma_per_ns']:.1f} fp32 FMA/ns, L1 reads "
       f"{measured['l1_bytes_per_ns']:.0f} B/ns, L2 reads {measured['l2_bytes_per_ns']:.0f} B/ns. The issue measured "
       f"{ISSUE_MACHINE['fma_per_ns']:.0f} FMA/ns, {ISSUE_MACHINE['l1_bytes_per_ns']:.0f} and "
       f"{ISSUE_MACHINE['l2_bytes_per_ns']:.0f} B/ns at {ISSUE_MACHINE['ghz']} GHz.")
@@ -552,10 +622,15 @@ def write_report(args, data):
       "(batch 1 and 32) in one translation unit. Median of several compilations (--compile-runs), peak "
       "resident memory from `/usr/bin/time -v`:")
     w("")
-    w("| build | wall s | CPU s | of which front end (-fsyntax-only) s | peak MiB |")
-    w("|---|---:|---:|---:|---:|")
+    w("| build | wall s | CPU s | of which front end (-fsyntax-only) s | the same TU at -O0, wall s | peak MiB | "
+      "batch-1 inference only, wall s | its peak MiB |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, c in cost.items():
-        w(f"| {name} | {c['wall']:.2f} | {c['cpu']:.2f} | {c['front']:.2f} | {c['mib']:.0f} |")
+        w(f"| {name} | {c['wall']:.2f} | {c['cpu']:.2f} | {c['front']:.2f} | {fmt_s(c.get('o0_wall'))} | "
+          f"{c['mib']:.0f} | {fmt_s(c.get('forward_wall'))} | {fmt_mib(c.get('forward_mib'))} |")
+    w("")
+    w("\"Batch-1 inference only\" is the same file with `-DCTNET_COMPILE_COST_FORWARD_ONLY`: T1-T5's forward "
+      "pass at batch 1, what the issue's figure for the fastest peer (3.1 s, 372 MiB, forward only) measures.")
     w("")
 
     # ---- where a training step goes
