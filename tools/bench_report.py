@@ -241,7 +241,8 @@ def fmt_ratio(v):
 # The run committed before this machine's (2026-11-28, AMD EPYC, Zen 4), kept for comparison: the
 # verdicts of several goals depend on the core (one or two 512-bit FMAs per cycle).
 PREVIOUS_RUN = {
-    "date": "2026-11-28", "cpu": "AMD EPYC (Zen 4)", "fma_per_ns": 58.6,
+    "date": "2026-11-28", "cpu": "AMD EPYC (Zen 4)", "where": "the 2026-11-28 machine (AMD EPYC, Zen 4)",
+    "fma_per_ns": 58.6,
     "infer_b1": {"T1": 0.37, "T2": 0.99, "T3": 0.64, "T4": 0.84, "T5": 0.65},
     "o2_b1": {"T1": 0.50, "T2": 1.02, "T3": 0.76, "T4": 0.73, "T5": 0.98},
     "train_b1": {"T1": 0.56, "T4": 0.54}, "t4_b32_us": 15.99, "compile_s": 7.40,
@@ -284,8 +285,8 @@ def analysis(w, measured, cost, t_of, ratio):
           + (" (the goal allows 1.5x the issue's FMA limit)." if b32 <= BATCH32_T4_NS else
              f"; the goal is {BATCH32_T4_NS / bound:.2f}x the FMA time at the measured rate"
              + (", at the bound itself: not reachable on this core." if BATCH32_T4_NS < 1.05 * bound else "."))
-          + f" On the {prev['cpu']} ({prev['fma_per_ns']} FMA/ns, so a bound of "
-          f"{macs32 / prev['fma_per_ns'] / 1000:.2f} µs) it took {prev['t4_b32_us']} µs: there the goal sat at "
+          + f" On {prev['where']}, {prev['fma_per_ns']} FMA/ns and so a bound of "
+          f"{macs32 / prev['fma_per_ns'] / 1000:.2f} µs, it took {prev['t4_b32_us']} µs: there the goal sat at "
           "the FMA bound.")
         w("")
     parts = {}
@@ -337,8 +338,8 @@ def analysis(w, measured, cost, t_of, ratio):
           + (f", where 0.5 of hand Eigen is {0.5 * e3:.0f} ns." if not met(r3, 0.5) else ".")
           + (" The goal is below the time the L1 needs to deliver the weights once." if not met(r3, 0.5)
              and 0.5 * e3 < t3_l1 else "")
-          + f" On the {prev['cpu']} (half this FMA rate) 0.5 of Eigen was within 4% of the arithmetic alone "
-          "at its FMA peak.")
+          + f" On {prev['where']}, with half this FMA rate, 0.5 of Eigen was within 4% of the arithmetic "
+          "alone at its FMA peak.")
     c2, e2, r2 = b1["T2"]
     c5, e5, r5 = b1["T5"]
     if c2 and c5:
@@ -357,7 +358,7 @@ def analysis(w, measured, cost, t_of, ratio):
           + (f"T2 ({fmt_ratio(r2)}) would need {fmt_ns(0.8 * e2)} ns, some {1 - 0.8 / r2:.0%} fewer cycles on "
              "its path: in practice Eigen's 5-ulp tanh. " if not met(r2, 0.8) else "")
           + (f"T5 ({fmt_ratio(r5)}) would need {fmt_ns(0.6 * e5)} ns. " if not met(r5, 0.6) else "")
-          + f"On the {prev['cpu']}, before the memory hand-over, T2 was {prev['infer_b1']['T2']:.2f} and T5 "
+          + f"On {prev['where']}, before the memory hand-over, T2 was {prev['infer_b1']['T2']:.2f} and T5 "
           f"{prev['infer_b1']['T5']:.2f}: there ~158 cycles per Dense32+Sigmoid layer, against a throughput "
           "floor of ~95-100 (64 512-bit FMAs plus ~28 multiply-adds for two sigmoid packs, one per cycle).")
     w("")
@@ -383,8 +384,8 @@ def analysis(w, measured, cost, t_of, ratio):
       "batch-1 forward pass is one flattened function on targets with a vector unit (`Network::forward`, "
       "networks above 128 parameters), short k loops of one-row blocks are unrolled so the kernels read the "
       "previous layer's values at constant offsets, and batch-1 blocks hold up to 8 packs and prefetch their "
-      "strip of a weight matrix larger than half an L1 (measured when written, on the "
-      f"{prev['cpu']}: T1 26.4 -> 17.0 ns, T4 1,607 -> 1,444, T3 315 -> 294, T5 862 -> 781). "
+      "strip of a weight matrix larger than half an L1 (measured when written, on "
+      f"{prev['where']}: T1 26.4 -> 17.0 ns, T4 1,607 -> 1,444, T3 315 -> 294, T5 862 -> 781). "
       + (f"T1 ({fmt_ns(c1_o2)} ns against {fmt_ns(0.55 * e1_o2)} for the goal) is close to its instruction "
          "count: g++ -O2 compiles its forward pass to 214 instructions (55 4-lane multiplies and 56 adds, 70 "
          "loads: each of the first layer's 50 weight packs costs a load besides its multiply, as SSE2's "
@@ -396,6 +397,9 @@ def analysis(w, measured, cost, t_of, ratio):
       f"({clock:.2f} GHz) that is {t3_o2_floor:.0f} ns "
       + (f"before a single load, while 0.5 of hand Eigen at -O2 is {0.5 * e3_o2:.0f} ns: the goal is below the "
          "arithmetic floor. " if e3_o2 and 0.5 * e3_o2 < t3_o2_floor else
+         f"before a single load or add, and 0.5 of hand Eigen at -O2 is {0.5 * e3_o2:.0f} ns: the goal sits "
+         "at the arithmetic floor, with no time left for the loads, adds and layer boundaries. "
+         if e3_o2 and 0.5 * e3_o2 < 1.1 * t3_o2_floor else
          f"before a single load (0.5 of hand Eigen at -O2: {0.5 * e3_o2:.0f} ns). " if e3_o2 else "")
       + "T2 and T5 at -O2 are bound by the vectorised activations: with 4 lanes and neither FMA nor blend "
       "instructions a sigmoid or tanh is about 61 instructions per 4 values (T5 runs 8 such packs per layer), "
@@ -417,7 +421,8 @@ def analysis(w, measured, cost, t_of, ratio):
              f"forward only), takes {fwd:.2f} s and {g['forward_mib']:.0f} MiB: {3.1 / fwd:.1f}x faster than the "
              "peer. The training steps (batch 1 and 32, each a forward pass, the loss, the backward pass, the "
              "norm and the update) and the batch-32 products are the rest." if fwd else "")
-          + " Measured while developing this (the same TU with parts replaced by stubs; not regenerated here): "
+          + f" Measured while developing this on {prev['where']}, where the TU took {prev['compile_s']} s (the "
+          "same TU with parts replaced by stubs; not regenerated here): "
           "the dense products are ~2.2 s of it, each of the 48 distinct products per batch size (13 layer shapes "
           "x forward, weight gradient, bias gradient, input gradient) 30-80 ms almost whatever its size, half of "
           "it already at -O0 (fully unrolled register blocks). Making every product `noinline` cost 20-35% at run "
