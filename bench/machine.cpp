@@ -64,7 +64,7 @@ void read_bandwidth(benchmark::State& state, std::size_t kib) {
     // Integer OR of the loaded words: the vector ALUs outnumber the FP adders, so the loads limit.
     // The buffer is aligned to a cache line: with malloc's 16-byte alignment every 64-byte load
     // straddled two lines, and the probe measured about half the L1's rate (137-167 B/ns, slower
-    // than ctnet's T3 read its own weights); aligned, 266 B/ns on the Xeon of bench/RESULTS.md.
+    // than ctnet's T3 read its own weights); aligned, 262-277 B/ns on the Xeon of bench/RESULTS.md.
     using I = ctnet::kernels::simd::pack<std::uint32_t, lanes>;
     struct alignas(64) Line {
         std::uint32_t words[64 / sizeof(std::uint32_t)];

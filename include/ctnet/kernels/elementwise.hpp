@@ -195,11 +195,11 @@ constexpr Matrix<T, Rows, Cols> apply_elementwise(const Matrix<T, Rows, Cols>& x
         // vector arithmetic: after an activation of ~30 vector operations per pack those ports are
         // the bottleneck. An empty asm that may rewrite y makes GCC store y and read it back, so
         // each broadcast is a load (an FMA's broadcast memory operand), off the arithmetic ports,
-        // for a store and a store-to-load forward on the way. g++ -O3 -march=native, this machine
-        // (Xeon, AVX-512), medians of 15: T5 (8 x Dense32 + Sigmoid) 288 -> 267 ns, T2 (Tanh) 18.5
-        // -> 18.0; -O2 within noise. Not after ReLU (two operations per pack: T3's layers measured
-        // 3% slower with their inputs read through memory), and not with Clang, which broadcasts from memory by itself and measured
-        // slower with the asm (T5 291 -> 301 ns).
+        // for a store and a store-to-load forward on the way. g++ -O3 -march=native on the AVX-512
+        // Xeon of bench/RESULTS.md, medians of 15: T5 (8 x Dense32 + Sigmoid) 288 -> 267 ns, T2
+        // (Tanh) 18.5 -> 18.0; -O2 within noise. Not after ReLU (two operations per pack: T3's
+        // layers measured 3% slower with their inputs read through memory), and not with Clang,
+        // which broadcasts from memory by itself and measured slower with the asm (T5 291 -> 301).
         if constexpr (hand_over_in_memory<Op, P, T, Rows>) __asm__("" : "+m"(y));
     }
     return y;
