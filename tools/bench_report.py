@@ -157,13 +157,8 @@ def compile_cost(tree, runs):
     # The front end alone (parsing, template instantiation, constant evaluation): the rest of the
     # time is optimisation and code generation.
     syntax = re.sub(r"\s-o\s+/dev/null", "", command).replace(" -c ", " -fsyntax-only ")
-    fronts = []
-    for _ in range(runs):
-        r = subprocess.run(["/usr/bin/time", "-f", "%U %S", "sh", "-c", syntax], cwd=entry["directory"],
-                           capture_output=True, text=True)
-        user, system = r.stderr.strip().splitlines()[-1].split()
-        fronts.append(float(user) + float(system))
-    return {"wall": wall, "cpu": cpu, "mib": mib, "front": statistics.median(fronts), "o0_wall": o0_wall,
+    _, front, _ = timed_compiles(syntax, entry["directory"], runs)
+    return {"wall": wall, "cpu": cpu, "mib": mib, "front": front, "o0_wall": o0_wall,
             "forward_wall": fwd_wall, "forward_mib": fwd_mib, "command": command}
 
 
@@ -226,16 +221,12 @@ def fmt_ns(v):
     return f"{v:,.0f}" if v >= 100 else f"{v:.1f}"
 
 
-def fmt_s(v):
-    return "–" if v is None else f"{v:.2f}"
-
-
-def fmt_mib(v):
-    return "–" if v is None else f"{v:.0f}"
+def fmt_number(v, decimals):
+    return "–" if v is None else f"{v:.{decimals}f}"
 
 
 def fmt_ratio(v):
-    return "–" if v is None else f"{v:.2f}"
+    return fmt_number(v, 2)
 
 
 # The run committed before this machine's (2026-11-28, AMD EPYC, Zen 4), kept for comparison: the
@@ -631,8 +622,8 @@ def write_report(args, data):
       "batch-1 inference only, wall s | its peak MiB |")
     w("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, c in cost.items():
-        w(f"| {name} | {c['wall']:.2f} | {c['cpu']:.2f} | {c['front']:.2f} | {fmt_s(c.get('o0_wall'))} | "
-          f"{c['mib']:.0f} | {fmt_s(c.get('forward_wall'))} | {fmt_mib(c.get('forward_mib'))} |")
+        w(f"| {name} | {c['wall']:.2f} | {c['cpu']:.2f} | {c['front']:.2f} | {fmt_number(c.get('o0_wall'), 2)} | "
+          f"{c['mib']:.0f} | {fmt_number(c.get('forward_wall'), 2)} | {fmt_number(c.get('forward_mib'), 0)} |")
     w("")
     w("\"Batch-1 inference only\" is the same file with `-DCTNET_COMPILE_COST_FORWARD_ONLY`: T1-T5's forward "
       "pass at batch 1, what the issue's figure for the fastest peer (3.1 s, 372 MiB, forward only) measures.")
