@@ -88,6 +88,21 @@ struct ParameterFreeLayer {
     static constexpr void read_flat(Parameters&, const U*) noexcept {}
 };
 
+/// Inference forward on the kernels' lane policy Policy: `L::forward<Policy>(params, x)` where
+/// the layer takes a policy (ctnet's own layers do), else `L::forward(params, x)`. A policy other
+/// than simd::Native appears only inside a function compiled for a wider target (Network's
+/// dispatched forward, detail/dispatch.hpp), where a layer without the parameter still computes
+/// the right values, on its default lanes.
+template <class L, class Policy, std::size_t B>
+[[gnu::always_inline]] constexpr auto forward_inference(const typename L::Parameters& params,
+                                                        const Matrix<typename L::scalar, B, L::in_size>& x) noexcept {
+    if constexpr (requires { L::template forward<Policy>(params, x); }) {
+        return L::template forward<Policy>(params, x);
+    } else {
+        return L::forward(params, x);
+    }
+}
+
 /// Training-mode forward: the layer's own if it has one, else its inference forward.
 template <class L, std::size_t B, class Cache>
 constexpr auto forward_train(const typename L::Parameters& params,

@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include <ctnet/detail/chain.hpp>
+#include <ctnet/detail/dispatch.hpp>
 #include <ctnet/detail/topology.hpp>
 #include <ctnet/input.hpp>
 #include <ctnet/layer.hpp>
@@ -106,6 +107,14 @@ struct Network {
     [[nodiscard]] constexpr Matrix<scalar, B, out_size> forward(const Matrix<U, B, N>& x) const noexcept {
         if constexpr (!input_ok<U, N>()) {
             return {};
+        } else if constexpr (B == 1 && CTNET_DISPATCH) {
+            // See kernels/dispatch.hpp.
+            if (!std::is_constant_evaluated() && kernels::dispatch_available()) return forward_one_dispatched(x);
+            if constexpr (parameter_count > flatten_above) {
+                return forward_one(x);
+            } else {
+                return Chain::forward(parameters, x);
+            }
         } else if constexpr (B == 1 && parameter_count > flatten_above && detail::native_simd_bytes != 0) {
             return forward_one(x);
         } else {
@@ -344,6 +353,16 @@ private:
     [[nodiscard, gnu::flatten]] constexpr Vector<scalar, out_size> forward_one(const Vector<scalar, in_size>& x) const noexcept {
         return Chain::forward(parameters, x);
     }
+
+#if CTNET_DISPATCH
+    /// forward_one compiled for AVX2 and FMA, its layers on 8-lane packs (kernels/dispatch.hpp).
+    /// Flattened whatever the size: the kernels' AVX2 copy is inlined into it, and so are the
+    /// layers' glue and any layer without a lane policy (compiled here for AVX2 too).
+    [[nodiscard, gnu::flatten, gnu::target("avx2,fma")]] Vector<scalar, out_size> forward_one_dispatched(
+        const Vector<scalar, in_size>& x) const noexcept {
+        return Chain::template forward<kernels::DispatchPolicy>(parameters, x);
+    }
+#endif
 
     template <class U, std::size_t N>
     static constexpr bool input_ok() noexcept {

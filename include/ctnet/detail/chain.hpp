@@ -153,11 +153,12 @@ struct Chain {
     /// Layers K with parameters, as a std::index_sequence.
     using parameter_layers = indices_where<(Ls::parameter_count > 0)...>;
 
-    /// Inference: y = Ln-1(... L0(x)).
-    template <std::size_t B>
+    /// Inference: y = Ln-1(... L0(x)), each layer's kernels on lane policy Policy (where the
+    /// layer takes one, see forward_inference).
+    template <class Policy = kernels::simd::Native, std::size_t B>
     [[nodiscard]] static constexpr Matrix<T, B, out_size> forward(const Parameters& p,
                                                                   const Matrix<T, B, in_size>& x) noexcept {
-        return forward_from<0>(p, x);
+        return forward_from<0, Policy>(p, x);
     }
 
     /// Training-mode forward: as inference, and fills `cache` with what backward reads.
@@ -321,13 +322,13 @@ private:
     }
 
     /// Layers K, K + 1, ... of inference, from layer K's input.
-    template <std::size_t K, std::size_t B>
+    template <std::size_t K, class Policy, std::size_t B>
     static constexpr Matrix<T, B, out_size> forward_from(const Parameters& p,
                                                          const Matrix<T, B, layer<K>::in_size>& xk) noexcept {
         if constexpr (K + 1 == layer_count) {
-            return layer<K>::forward(p.template get<K>(), xk);
+            return forward_inference<layer<K>, Policy>(p.template get<K>(), xk);
         } else {
-            return forward_from<K + 1>(p, layer<K>::forward(p.template get<K>(), xk));
+            return forward_from<K + 1, Policy>(p, forward_inference<layer<K>, Policy>(p.template get<K>(), xk));
         }
     }
 

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include <ctnet/kernels/dispatch.hpp>
 #include <ctnet/kernels/simd.hpp>
 #include <ctnet/kernels/simd_math.hpp>
 #include <ctnet/math.hpp>
@@ -47,137 +48,31 @@ constexpr void update(Matrix<T, Rows, Cols>& a, const Matrix<T, Rows, Cols>& b, 
     for (std::size_t k = 0; k < Rows * Cols; ++k) a[k] = f(a[k], b[k]);
 }
 
+#include <ctnet/kernels/packed/elementwise.inc>
+
 namespace detail {
 
-/// The pack functions of simd_math.hpp as types (so a kernel can take one as a parameter).
-struct ExpOp {
-    template <class T, std::size_t N>
-    [[gnu::always_inline]] static simd::pack<T, N> apply(simd::pack<T, N> x) noexcept {
-        return simd::exp<T, N>(x);
-    }
-};
-struct SigmoidOp {
-    template <class T, std::size_t N>
-    [[gnu::always_inline]] static simd::pack<T, N> apply(simd::pack<T, N> x) noexcept {
-        return simd::sigmoid<T, N>(x);
-    }
-};
-struct TanhOp {
-    template <class T, std::size_t N>
-    [[gnu::always_inline]] static simd::pack<T, N> apply(simd::pack<T, N> x) noexcept {
-        return simd::tanh<T, N>(x);
-    }
-};
-
-/// x > 0 ? x : 0, the formula of ctnet::ReLU::value (-0 and NaN give +0).
-struct ReluOp {
-    template <class T, std::size_t N>
-    [[gnu::always_inline]] static simd::pack<T, N> apply(simd::pack<T, N> x) noexcept {
-        using V = simd::pack<T, N>;
-        return x > V{} ? x : V{};
-    }
-};
-
-/// dL/dx from the output y and dL/dy, formula for formula as the activations' backward passes
-/// (layers/activation.hpp: g * A::derivative_from_output(y)).
-struct ReluBackwardOp {  // g * (y > 0 ? 1 : 0)
-    template <class T, std::size_t N>
-    [[gnu::always_inline]] static simd::pack<T, N> apply(simd::pack<T, N> y, simd::pack<T, N> g) noexcept {
-        using V = simd::pack<T, N>;
-        return g * (y > V{} ? simd::splat<N>(T(1)) : V{});
-    }
-};
-struct SigmoidBackwardOp {  // g * (y (1 - y))
-    template <class T, std::size_t N>
-    [[gnu::always_inline]] static simd::pack<T, N> apply(simd::pack<T, N> y, simd::pack<T, N> g) noexcept {
-        return g * (y * (simd::splat<N>(T(1)) - y));
-    }
-};
-struct TanhBackwardOp {  // g * (1 - y^2)
-    template <class T, std::size_t N>
-    [[gnu::always_inline]] static simd::pack<T, N> apply(simd::pack<T, N> y, simd::pack<T, N> g) noexcept {
-        return g * (simd::splat<N>(T(1)) - y * y);
-    }
-};
-
-/// out[k] = Op(a[k], b[k]) for k < Count, in packs as packed_map.
-template <class Op, class P, class T, std::size_t Count, std::size_t Done = 0>
-[[gnu::always_inline]] inline void packed_map2(const T* a, const T* b, T* out) noexcept {
-    constexpr std::size_t lanes = simd::lanes<P, T>;
-    if constexpr (Done == 0 && Count >= lanes) {
-        constexpr std::size_t full = Count / lanes * lanes;
-        for (std::size_t k = 0; k < full; k += lanes)
-            simd::store(out + k, Op::template apply<T, lanes>(simd::load<lanes>(a + k), simd::load<lanes>(b + k)));
-        packed_map2<Op, P, T, Count, full>(a, b, out);
-    } else if constexpr (Done < Count) {
-        constexpr std::size_t width = std::bit_floor(Count - Done);
-        simd::store(out + Done, Op::template apply<T, width>(simd::load<width>(a + Done), simd::load<width>(b + Done)));
-        packed_map2<Op, P, T, Count, Done + width>(a, b, out);
-    }
-}
-
-/// out[k] = Op(in[k] - shift) for k < Count: packs of the policy's width, then the remainder a
-/// power of two at a time (10 = 8 + 2).
-template <class Op, class P, class T, std::size_t Count, std::size_t Done = 0>
-[[gnu::always_inline]] inline void packed_map(const T* in, T* out, T shift = T(0)) noexcept {
-    constexpr std::size_t lanes = simd::lanes<P, T>;
-    if constexpr (Done == 0 && Count >= lanes) {
-        constexpr std::size_t full = Count / lanes * lanes;
-        if constexpr (lanes > 1) {
-            // Unrolled (completely up to 8 packs): constant offsets let GCC keep a small layer's
-            // values in registers at -O2 (see kernels/dense.hpp, axpy_block). Not in scalar code
-            // (a Cortex-M at -Os): there it would copy the activation eight times.
-#pragma GCC unroll 8
-            for (std::size_t k = 0; k < full; k += lanes)
-                simd::store(out + k, Op::template apply<T, lanes>(simd::load<lanes>(in + k) - simd::splat<lanes>(shift)));
-        } else {
-            for (std::size_t k = 0; k < full; k += lanes)
-                simd::store(out + k, Op::template apply<T, lanes>(simd::load<lanes>(in + k) - simd::splat<lanes>(shift)));
-        }
-        packed_map<Op, P, T, Count, full>(in, out, shift);
-    } else if constexpr (Done < Count) {
-        constexpr std::size_t width = std::bit_floor(Count - Done);
-        simd::store(out + Done,
-                    Op::template apply<T, width>(simd::load<width>(in + Done) - simd::splat<width>(shift)));
-        packed_map<Op, P, T, Count, Done + width>(in, out, shift);
-    }
-}
-
-/// The sum (Max = false) or the largest (Max = true) of in[0..Count), in packs.
-template <bool Max, class P, class T, std::size_t Count>
-[[gnu::always_inline]] inline T packed_reduce(const T* in) noexcept {
-    constexpr std::size_t lanes = simd::lanes<P, T>;
-    const auto combine = [](auto a, auto b) { return Max ? (a > b ? a : b) : a + b; };
-    const auto fold = [&]<std::size_t W>(simd::pack<T, W> v, std::integral_constant<std::size_t, W>) {
-        T r;
-        if constexpr (W == 1) {
-            r = v;
-        } else {
-            r = v[0];
-            for (std::size_t i = 1; i < W; ++i) r = combine(r, T(v[i]));
-        }
-        return r;
-    };
-    T result = in[0];
-    std::size_t done = 0;
-    if constexpr (Count >= lanes && lanes > 1) {
-        simd::pack<T, lanes> acc = simd::load<lanes>(in);
-        for (std::size_t k = lanes; k + lanes <= Count; k += lanes) acc = combine(acc, simd::load<lanes>(in + k));
-        result = fold(acc, std::integral_constant<std::size_t, lanes>{});
-        done = Count / lanes * lanes;
+/// map_values of the kernels' copy for policy P: the AVX2 copy for DispatchPolicy
+/// (kernels/dispatch.hpp), this one otherwise.
+template <class Op, class P, class T, std::size_t Count>
+[[gnu::always_inline]] inline void run_map(const T* in, T* out) noexcept {
+#if CTNET_DISPATCH
+    if constexpr (dispatched<P>) {
+        x86_64_v3::detail::map_values<x86_64_v3::detail::unary_op<Op::id>, P, T, Count>(in, out);
     } else {
-        done = 1;
+        packed_map<Op, P, T, Count>(in, out);
     }
-    for (std::size_t k = done; k < Count; ++k) result = combine(result, in[k]);
-    return result;
+#else
+    packed_map<Op, P, T, Count>(in, out);
+#endif
 }
 
 /// Whether Op's output for one sample is handed to the next layer through memory (see
-/// apply_elementwise): the vectorised exp, sigmoid and tanh, on a vector target, with GCC.
+/// apply_elementwise): the vectorised exp, sigmoid and tanh, in 64-byte packs, with GCC.
 template <class Op, class P, class T, std::size_t Rows>
 inline constexpr bool hand_over_in_memory =
 #if defined(__GNUC__) && !defined(__clang__)
-    Rows == 1 && simd::lanes<P, T> > 1 && !std::is_same_v<Op, ReluOp>;
+    Rows == 1 && P::bytes >= 64 && !std::is_same_v<Op, ReluOp>;
 #else
     false;
 #endif
@@ -188,7 +83,7 @@ constexpr Matrix<T, Rows, Cols> apply_elementwise(const Matrix<T, Rows, Cols>& x
     if (std::is_constant_evaluated()) {
         for (std::size_t k = 0; k < Rows * Cols; ++k) y[k] = exact(x[k]);
     } else {
-        packed_map<Op, P, T, Rows * Cols>(x.data, y.data);
+        run_map<Op, P, T, Rows * Cols>(x.data, y.data);
         // At batch 1 the next Dense layer broadcasts each of these values to a whole pack. Inlined
         // into one function, GCC keeps them in vector registers and broadcasts each with a lane
         // permutation, which on x86 runs on the one shuffle port that also executes half of the
@@ -200,6 +95,9 @@ constexpr Matrix<T, Rows, Cols> apply_elementwise(const Matrix<T, Rows, Cols>& x
         // (Tanh) 18.5 -> 18.0; -O2 within noise. Not after ReLU (two operations per pack: T3's
         // layers measured 3% slower with their inputs read through memory), and not with Clang,
         // which broadcasts from memory by itself and measured slower with the asm (T5 291 -> 301).
+        // Nor for narrower packs: -O2's 16-byte ones gained nothing, and the AVX2 copy's 32-byte
+        // ones (kernels/dispatch.hpp) lost badly (g++ -O2 on an AMD EPYC, Zen 4: T5 1917 ns with
+        // the asm, 398 without).
         if constexpr (hand_over_in_memory<Op, P, T, Rows>) __asm__("" : "+m"(y));
     }
     return y;

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include <ctnet/kernels/dispatch.hpp>
 #include <ctnet/kernels/elementwise.hpp>
 #include <ctnet/kernels/simd.hpp>
 #include <ctnet/math.hpp>
@@ -29,9 +30,15 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t B, std::s
                 sum += yr[i];
             }
         } else {
-            const T largest = detail::packed_reduce<true, Policy, T, N>(xr);
-            detail::packed_map<detail::ExpOp, Policy, T, N>(xr, yr, largest);
-            sum = detail::packed_reduce<false, Policy, T, N>(yr);
+#if CTNET_DISPATCH
+            if constexpr (dispatched<Policy>) {
+                sum = x86_64_v3::detail::exp_shifted_row<Policy, T, N>(xr, yr);
+            } else {
+                sum = detail::exp_shifted_row_inline<Policy, T, N>(xr, yr);
+            }
+#else
+            sum = detail::exp_shifted_row_inline<Policy, T, N>(xr, yr);
+#endif
         }
         for (std::size_t i = 0; i < N; ++i) yr[i] /= sum;  // divide, as torch does, for parity
     }

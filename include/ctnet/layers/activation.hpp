@@ -42,14 +42,14 @@ namespace detail {
 /// A(x) element by element: the packed kernel where kernels/ has one (std::exp is a scalar library
 /// call no compiler vectorises without -ffast-math; a plain loop leaves a scalar remainder), a
 /// plain map of A::value otherwise. The kernels compute the same formulas as the descriptions.
-template <class A, class T, std::size_t B, std::size_t N>
+template <class A, class Policy = kernels::simd::Native, class T, std::size_t B, std::size_t N>
 [[nodiscard]] constexpr Matrix<T, B, N> activation_values(const Matrix<T, B, N>& x) noexcept {
     if constexpr (std::is_same_v<A, ReLU>) {
-        return kernels::relu(x);
+        return kernels::relu<Policy>(x);
     } else if constexpr (std::is_same_v<A, Sigmoid>) {
-        return kernels::sigmoid(x);
+        return kernels::sigmoid<Policy>(x);
     } else if constexpr (std::is_same_v<A, Tanh>) {
-        return kernels::tanh(x);
+        return kernels::tanh<Policy>(x);
     } else {
         return kernels::map(x, [](T v) noexcept { return A::value(v); });
     }
@@ -80,9 +80,9 @@ struct ActivationLayer : ParameterFreeLayer<T, N, N> {
     static constexpr bool backward_needs_output = A::derivative_from == DerivativeFrom::output;
     static constexpr double derivative_bound = A::derivative_bound;
 
-    template <std::size_t B>
+    template <class Policy = kernels::simd::Native, std::size_t B>
     [[nodiscard]] static constexpr Matrix<T, B, N> forward(const Parameters&, const Matrix<T, B, N>& x) noexcept {
-        return activation_values<A>(x);
+        return activation_values<A, Policy>(x);
     }
 
     template <bool WantInputGradient, std::size_t B, class X, class Y>

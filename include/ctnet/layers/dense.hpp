@@ -46,12 +46,13 @@ struct DenseLayer {
     static constexpr bool backward_needs_input = true;  // dL/dW = x^T dy
     static constexpr bool backward_needs_output = false;
 
-    template <std::size_t B>
+    /// Inference; Policy is the kernels' lane policy (see ctnet::detail::forward_inference).
+    template <class Policy = kernels::simd::Native, std::size_t B>
     [[nodiscard]] static constexpr Matrix<T, B, Out> forward(const Parameters& p, const Matrix<T, B, In>& x) noexcept {
         if constexpr (has_bias) {
-            return kernels::affine(x, p.weight_t, p.bias);
+            return kernels::affine<Policy>(x, p.weight_t, p.bias);
         } else {
-            return kernels::linear(x, p.weight_t);
+            return kernels::linear<Policy>(x, p.weight_t);
         }
     }
 

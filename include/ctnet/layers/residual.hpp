@@ -55,10 +55,10 @@ struct ResidualLayer {
     /// The skip path carries the gradient with gain 1 whatever f does.
     static constexpr double derivative_bound = Inner::derivative_bound > 1.0 ? Inner::derivative_bound : 1.0;
 
-    template <std::size_t B>
+    template <class Policy = kernels::simd::Native, std::size_t B>
     [[nodiscard]] static constexpr Matrix<T, B, out_size> forward(const Parameters& p,
                                                                   const Matrix<T, B, in_size>& x) noexcept {
-        return add(Inner::forward(p.template get<0>(), x), skip(p, x));
+        return add(Inner::template forward<Policy>(p.template get<0>(), x), skip<Policy>(p, x));
     }
 
     template <std::size_t B>
@@ -125,10 +125,10 @@ private:
     static constexpr Matrix<T, B, N> add(const Matrix<T, B, N>& a, const Matrix<T, B, N>& b) noexcept {
         return kernels::map(a, b, [](T u, T v) noexcept { return u + v; });
     }
-    template <std::size_t B>
+    template <class Policy = kernels::simd::Native, std::size_t B>
     static constexpr Matrix<T, B, out_size> skip(const Parameters& p, const Matrix<T, B, in_size>& x) noexcept {
         if constexpr (Projected) {
-            return kernels::linear(x, p.template get<1>().weight_t);
+            return kernels::linear<Policy>(x, p.template get<1>().weight_t);
         } else {
             return x;
         }

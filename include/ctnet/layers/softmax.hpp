@@ -20,9 +20,9 @@ struct SoftmaxLayer : ParameterFreeLayer<T, N, N> {
     static constexpr bool backward_needs_output = true;  // dx = y * (dy - <dy, y>)
     static constexpr double derivative_bound = 0.5;
 
-    template <std::size_t B>
+    template <class Policy = kernels::simd::Native, std::size_t B>
     [[nodiscard]] static constexpr Matrix<T, B, N> forward(const Parameters&, const Matrix<T, B, N>& x) noexcept {
-        return kernels::softmax_rows(x);
+        return kernels::softmax_rows<Policy>(x);
     }
 
     template <bool WantInputGradient, std::size_t B, class X>

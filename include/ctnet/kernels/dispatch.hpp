@@ -1,0 +1,100 @@
+// The kernels' second copy, compiled for x86-64-v3's vector unit (AVX2 and FMA), for the
+// run-time dispatch of batch-1 inference in programs built for the x86-64 baseline (SSE2).
+//
+// A program compiled without -march (the baseline, as distributions build) runs ctnet's kernels
+// on 4-lane SSE2 packs without fused multiply-add, on any machine. Where CTNET_DISPATCH is on,
+// the packed kernels (kernels/packed/*.inc) are included a second time, into
+// ctnet::kernels::x86_64_v3, with every function in them compiled for AVX2 and FMA (GCC's
+// `#pragma GCC target`, Clang's `#pragma clang attribute`). Network::forward on one sample then
+// has a second copy too (network.hpp, forward_one_dispatched: compiled for AVX2 and FMA, every
+// call inside inlined by `flatten`) whose layers run on DispatchPolicy; the baseline kernels pass
+// that policy on to this copy (their three entry points: packed_forward, map_values,
+// exp_shifted_row), and Network::forward takes that copy only where the processor and the OS
+// support those instructions (`__builtin_cpu_supports`, which reads what libgcc's start-up code
+// found, XCR0 included).
+//
+// Why a copy rather than 32-byte packs in the baseline's templates: a function compiled for the
+// baseline may not take or return a 32-byte vector (its calling convention differs without AVX;
+// GCC and Clang warn, -Wpsabi, even where every such call is inlined), and a function compiled
+// for AVX2 that is always_inline cannot be inlined into a baseline caller. Here no baseline
+// function ever holds a 32-byte vector, and the copy's entry points are ordinary functions: a
+// call from baseline code where not inlined, correct at any optimisation level.
+//
+// Batches and training keep the baseline code. The two copies compute the same formulas on
+// different lanes, with or without fused multiply-adds: results may differ in the last bits, as
+// between any two targets.
+//
+// CTNET_DISPATCH: 1 where available (GCC or Clang on x86-64, a target without AVX, no
+// CTNET_SIMD_BYTES override), unless the program defines it to 0. Like CTNET_SIMD_BYTES it must
+// be the same in every translation unit of a program.
+#pragma once
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+#include <utility>
+
+#include <ctnet/kernels/simd.hpp>
+
+#if !defined(CTNET_DISPATCH)
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__AVX__) && !defined(CTNET_SIMD_BYTES)
+#define CTNET_DISPATCH 1
+#else
+#define CTNET_DISPATCH 0
+#endif
+#endif
+
+namespace ctnet::kernels {
+
+/// The lane policy of the dispatched copy: 32-byte registers, 16 of them, fused multiply-add. A
+/// type of its own, so that no other code names it by accident: the baseline kernels hand any
+/// work on this policy to the AVX2 copy.
+struct DispatchPolicy {
+    static constexpr std::size_t bytes = 32;
+    static constexpr std::size_t registers = 16;
+    static constexpr bool fma = true;
+};
+
+/// Whether the baseline kernels hand work on policy P to the AVX2 copy.
+template <class P>
+inline constexpr bool dispatched = CTNET_DISPATCH && std::is_same_v<P, DispatchPolicy>;
+
+}  // namespace ctnet::kernels
+
+#if CTNET_DISPATCH
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+#endif
+
+namespace ctnet::kernels::x86_64_v3 {
+#include <ctnet/kernels/packed/simd.inc>
+#include <ctnet/kernels/packed/simd_math.inc>
+#include <ctnet/kernels/packed/elementwise.inc>
+#include <ctnet/kernels/packed/dense.inc>
+}  // namespace ctnet::kernels::x86_64_v3
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+#endif
+
+namespace ctnet::kernels {
+
+/// Whether this processor can run the AVX2 copy (false where CTNET_DISPATCH is off).
+[[nodiscard]] inline bool dispatch_available() noexcept {
+#if CTNET_DISPATCH
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return false;
+#endif
+}
+
+}  // namespace ctnet::kernels
