@@ -7,9 +7,9 @@
 #include <type_traits>
 
 #include <ctnet/detail/chain.hpp>
-#include <ctnet/detail/dispatch.hpp>
 #include <ctnet/detail/topology.hpp>
 #include <ctnet/input.hpp>
+#include <ctnet/kernels/dispatch.hpp>
 #include <ctnet/layer.hpp>
 #include <ctnet/layers/activations.hpp>
 #include <ctnet/math.hpp>

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include <ctnet/kernels/dense.hpp>
+#include <ctnet/kernels/dispatch.hpp>
 #include <ctnet/kernels/elementwise.hpp>
 #include <ctnet/kernels/simd.hpp>
 #include <ctnet/kernels/softmax.hpp>
@@ -63,6 +64,11 @@ struct Worst {
 };
 
 template <class Policy, class T, std::size_t B, std::size_t In, std::size_t Out>
+void check_dense_backward(Worst& worst, const Matrix<T, B, In>& x, const Matrix<T, In, Out>& wt,
+                          const Matrix<T, 1, Out>& bias, const Matrix<T, B, Out>& dy, const std::string& shape);
+
+/// ForwardOnly: the forward products alone (what the AVX2 copy of the run-time dispatch provides).
+template <class Policy, class T, std::size_t B, std::size_t In, std::size_t Out, bool ForwardOnly = false>
 void check_dense(Worst& worst) {
     Values v{In * 1000003u + Out * 1009u + B};
     const auto x = random_matrix<T, B, In>(v);
@@ -86,6 +92,12 @@ void check_dense(Worst& worst) {
                       sum_tolerance<T>(In + 1, magnitude + std::abs(static_cast<double>(bias[o]))), "affine " + shape);
         }
 
+    if constexpr (!ForwardOnly) check_dense_backward<Policy, T, B, In, Out>(worst, x, wt, bias, dy, shape);
+}
+
+template <class Policy, class T, std::size_t B, std::size_t In, std::size_t Out>
+void check_dense_backward(Worst& worst, const Matrix<T, B, In>& x, const Matrix<T, In, Out>& wt,
+                          const Matrix<T, 1, Out>& bias, const Matrix<T, B, Out>& dy, const std::string& shape) {
     const auto dx = ctnet::kernels::linear_input_gradient<Policy>(dy, wt);
     for (std::size_t b = 0; b < B; ++b)
         for (std::size_t i = 0; i < In; ++i) {
@@ -124,31 +136,31 @@ void check_dense(Worst& worst) {
 /// Shapes around the width W: every size of 1, W-1, W, W+1, 2W+1 as In and as Out (with its
 /// mirror image, so one output with many inputs and many outputs with one input both occur), at
 /// batch 1 and at batches that are not multiples of a register block.
-template <class Policy, class T>
+template <class Policy, class T, bool ForwardOnly = false>
 void check_dense_all() {
     constexpr std::size_t w = simd::lanes<Policy, T>;
     constexpr std::size_t below = w > 1 ? w - 1 : 2;
     Worst worst;
-    check_dense<Policy, T, 1, 1, 1>(worst);
-    check_dense<Policy, T, 1, below, below>(worst);
-    check_dense<Policy, T, 1, w, w>(worst);
-    check_dense<Policy, T, 1, w + 1, w + 1>(worst);
-    check_dense<Policy, T, 1, 2 * w + 1, 2 * w + 1>(worst);
-    check_dense<Policy, T, 1, 1, 2 * w + 1>(worst);
-    check_dense<Policy, T, 1, below, w + 1>(worst);
-    check_dense<Policy, T, 1, w + 1, below>(worst);
-    check_dense<Policy, T, 1, 2 * w + 1, 1>(worst);
-    check_dense<Policy, T, 3, w + 1, 2 * w + 1>(worst);
-    check_dense<Policy, T, w + 1, 1, below>(worst);
-    check_dense<Policy, T, 2 * w + 1, 2 * w + 1, 1>(worst);
-    check_dense<Policy, T, 3, 10, 20>(worst);  // shapes of the benchmark topologies
-    check_dense<Policy, T, 2, 128, 10>(worst);
+    check_dense<Policy, T, 1, 1, 1, ForwardOnly>(worst);
+    check_dense<Policy, T, 1, below, below, ForwardOnly>(worst);
+    check_dense<Policy, T, 1, w, w, ForwardOnly>(worst);
+    check_dense<Policy, T, 1, w + 1, w + 1, ForwardOnly>(worst);
+    check_dense<Policy, T, 1, 2 * w + 1, 2 * w + 1, ForwardOnly>(worst);
+    check_dense<Policy, T, 1, 1, 2 * w + 1, ForwardOnly>(worst);
+    check_dense<Policy, T, 1, below, w + 1, ForwardOnly>(worst);
+    check_dense<Policy, T, 1, w + 1, below, ForwardOnly>(worst);
+    check_dense<Policy, T, 1, 2 * w + 1, 1, ForwardOnly>(worst);
+    check_dense<Policy, T, 3, w + 1, 2 * w + 1, ForwardOnly>(worst);
+    check_dense<Policy, T, w + 1, 1, below, ForwardOnly>(worst);
+    check_dense<Policy, T, 2 * w + 1, 2 * w + 1, 1, ForwardOnly>(worst);
+    check_dense<Policy, T, 3, 10, 20, ForwardOnly>(worst);  // shapes of the benchmark topologies
+    check_dense<Policy, T, 2, 128, 10, ForwardOnly>(worst);
     INFO(worst.where);
     CHECK(worst.excess <= 0);
 }
 
-template <class T>
-using Mat = Matrix<T, 1, 2 * simd::lanes<simd::Native, T> + 1>;
+template <class T, class Policy = simd::Native>
+using Mat = Matrix<T, 1, 2 * simd::lanes<Policy, T> + 1>;
 
 /// Native, Scalar, and 16-byte vectors when Native is wider (the -O2 x86-64 baseline's width).
 template <std::size_t Bytes>
@@ -182,15 +194,15 @@ TEST_CASE("dense kernels give the constant-evaluation path's results within roun
 namespace {
 
 /// Max ulp distance of a matrix map against a long double reference over `points` values in [lo, hi].
-template <class T, class Kernel, class Reference>
+template <class T, class Policy, class Kernel, class Reference>
 std::uint64_t max_ulp(Kernel kernel, Reference reference, T lo, T hi, std::size_t points, T& worst_x) {
-    constexpr std::size_t n = Mat<T>::size;  // 2W + 1: full packs and a remainder
+    constexpr std::size_t n = Mat<T, Policy>::size;  // 2W + 1: full packs and a remainder
     std::uint64_t worst = 0;
-    Mat<T> x;
+    Mat<T, Policy> x;
     for (std::size_t start = 0; start < points; start += n) {
         for (std::size_t k = 0; k < n; ++k)
             x[k] = lo + (hi - lo) * static_cast<T>(static_cast<double>(start + k) / static_cast<double>(points));
-        const Mat<T> y = kernel(x);
+        const Mat<T, Policy> y = kernel(x);
         for (std::size_t k = 0; k < n; ++k) {
             const T expected = static_cast<T>(reference(static_cast<long double>(x[k])));
             const std::uint64_t d = ctnet::math::ulp_distance(y[k], expected);
@@ -203,42 +215,42 @@ std::uint64_t max_ulp(Kernel kernel, Reference reference, T lo, T hi, std::size_
     return worst;
 }
 
-template <class T>
+template <class T, class Policy = simd::Native>
 void check_math_accuracy() {
     const auto exp_ref = [](long double v) { return std::exp(v); };
     const auto sigmoid_ref = [](long double v) { return 1.0L / (1.0L + std::exp(-v)); };
     const auto tanh_ref = [](long double v) { return std::tanh(v); };
-    const auto kexp = [](const Mat<T>& m) { return ctnet::kernels::exp(m); };
-    const auto ksigmoid = [](const Mat<T>& m) { return ctnet::kernels::sigmoid(m); };
-    const auto ktanh = [](const Mat<T>& m) { return ctnet::kernels::tanh(m); };
+    const auto kexp = [](const Mat<T, Policy>& m) { return ctnet::kernels::exp<Policy>(m); };
+    const auto ksigmoid = [](const Mat<T, Policy>& m) { return ctnet::kernels::sigmoid<Policy>(m); };
+    const auto ktanh = [](const Mat<T, Policy>& m) { return ctnet::kernels::tanh<Policy>(m); };
     // The whole domain of exp (results from subnormal to near overflow) and a dense grid near 0.
     const T exp_lo = sizeof(T) == 4 ? T(-103) : T(-744);
     const T exp_hi = sizeof(T) == 4 ? T(88.5) : T(709.5);
     T at = 0;
     // Bounds documented in include/ctnet/kernels/simd_math.hpp.
-    CHECK(max_ulp<T>(kexp, exp_ref, exp_lo, exp_hi, 400000, at) <= 1);
+    CHECK(max_ulp<T, Policy>(kexp, exp_ref, exp_lo, exp_hi, 400000, at) <= 1);
     INFO("exp worst at " << at);
-    CHECK(max_ulp<T>(kexp, exp_ref, T(-1), T(1), 400000, at) <= 1);
-    CHECK(max_ulp<T>(ksigmoid, sigmoid_ref, T(-100), T(40), 400000, at) <= 2);
+    CHECK(max_ulp<T, Policy>(kexp, exp_ref, T(-1), T(1), 400000, at) <= 1);
+    CHECK(max_ulp<T, Policy>(ksigmoid, sigmoid_ref, T(-100), T(40), 400000, at) <= 2);
     INFO("sigmoid worst at " << at);
-    CHECK(max_ulp<T>(ksigmoid, sigmoid_ref, T(-1), T(1), 400000, at) <= 2);
-    CHECK(max_ulp<T>(ktanh, tanh_ref, T(-20), T(20), 400000, at) <= 2);
+    CHECK(max_ulp<T, Policy>(ksigmoid, sigmoid_ref, T(-1), T(1), 400000, at) <= 2);
+    CHECK(max_ulp<T, Policy>(ktanh, tanh_ref, T(-20), T(20), 400000, at) <= 2);
     INFO("tanh worst at " << at);
-    CHECK(max_ulp<T>(ktanh, tanh_ref, T(-1), T(1), 400000, at) <= 2);
-    CHECK(max_ulp<T>(ktanh, tanh_ref, T(-1e-3), T(1e-3), 100000, at) <= 2);
+    CHECK(max_ulp<T, Policy>(ktanh, tanh_ref, T(-1), T(1), 400000, at) <= 2);
+    CHECK(max_ulp<T, Policy>(ktanh, tanh_ref, T(-1e-3), T(1e-3), 100000, at) <= 2);
 }
 
-template <class T>
+template <class T, class Policy = simd::Native>
 void check_special_values() {
     constexpr T inf = std::numeric_limits<T>::infinity();
     constexpr T nan = std::numeric_limits<T>::quiet_NaN();
     // Seven specials and then full packs: every special sits in a pack.
-    auto x = Matrix<T, 1, 7 + 2 * simd::lanes<simd::Native, T>>::filled(T(0));
+    auto x = Matrix<T, 1, 7 + 2 * simd::lanes<Policy, T>>::filled(T(0));
     const T specials[] = {T(0), -T(0), inf, -inf, nan, T(1e4), T(-1e4)};
     for (std::size_t k = 0; k < std::size(specials); ++k) x[k] = specials[k];
-    const auto e = ctnet::kernels::exp(x);
-    const auto s = ctnet::kernels::sigmoid(x);
-    const auto t = ctnet::kernels::tanh(x);
+    const auto e = ctnet::kernels::exp<Policy>(x);
+    const auto s = ctnet::kernels::sigmoid<Policy>(x);
+    const auto t = ctnet::kernels::tanh<Policy>(x);
     CHECK(e[0] == T(1));
     CHECK(e[2] == inf);
     CHECK(e[3] == T(0));
@@ -268,26 +280,23 @@ TEST_CASE("vectorised exp, sigmoid and tanh stay within their ulp bounds", "[ker
 namespace {
 
 template <class Policy, class T, std::size_t N>
+void check_elementwise_backward(Worst& worst, const Matrix<T, 2, N>& x, Values& v);
+
+/// ForwardOnly: relu and softmax_rows alone (what the AVX2 copy of the run-time dispatch provides).
+template <class Policy, class T, std::size_t N, bool ForwardOnly = false>
 void check_elementwise(Worst& worst) {
     Values v{N};
     auto x = random_matrix<T, 2, N>(v);
     x[0] = T(0);
     x[1] = -T(0);
-    const auto g = random_matrix<T, 2, N>(v);
     const auto y = ctnet::kernels::relu<Policy>(x);
-    const auto dr = ctnet::kernels::relu_backward<Policy>(x, g);
-    const auto ds = ctnet::kernels::sigmoid_backward<Policy>(x, g);
-    const auto dt = ctnet::kernels::tanh_backward<Policy>(x, g);
     const auto softmax = ctnet::kernels::softmax_rows<Policy>(x);
     const std::string n = " N=" + std::to_string(N);
     const double eps = static_cast<double>(std::numeric_limits<T>::epsilon());
     for (std::size_t k = 0; k < x.size; ++k) {
-        const double xv = static_cast<double>(x[k]), gv = static_cast<double>(g[k]);
+        const double xv = static_cast<double>(x[k]);
         worst.add(y[k], xv > 0 ? xv : 0.0, 0, "relu" + n);
-        worst.add(dr[k], xv > 0 ? gv : 0.0, 0, "relu_backward" + n);
-        worst.add(ds[k], gv * xv * (1 - xv), 4 * eps * std::abs(gv * xv * (1 - xv)) + 2 * eps * std::abs(gv * xv),
-                  "sigmoid_backward" + n);
-        worst.add(dt[k], gv * (1 - xv * xv), 4 * eps * std::abs(gv) * (1 + xv * xv), "tanh_backward" + n);
+        CHECK_FALSE(std::signbit(y[k]));  // relu(-0) = +0
     }
     for (std::size_t b = 0; b < 2; ++b) {
         double largest = static_cast<double>(x(b, 0)), sum = 0;
@@ -297,6 +306,24 @@ void check_elementwise(Worst& worst) {
             const double expected = std::exp(static_cast<double>(x(b, i)) - largest) / sum;
             worst.add(softmax(b, i), expected, (4 + static_cast<double>(N)) * eps * expected, "softmax_rows" + n);
         }
+    }
+    if constexpr (!ForwardOnly) check_elementwise_backward<Policy, T, N>(worst, x, v);
+}
+
+template <class Policy, class T, std::size_t N>
+void check_elementwise_backward(Worst& worst, const Matrix<T, 2, N>& x, Values& v) {
+    const std::string n = " N=" + std::to_string(N);
+    const double eps = static_cast<double>(std::numeric_limits<T>::epsilon());
+    const auto g = random_matrix<T, 2, N>(v);
+    const auto dr = ctnet::kernels::relu_backward<Policy>(x, g);
+    const auto ds = ctnet::kernels::sigmoid_backward<Policy>(x, g);
+    const auto dt = ctnet::kernels::tanh_backward<Policy>(x, g);
+    for (std::size_t k = 0; k < x.size; ++k) {
+        const double xv = static_cast<double>(x[k]), gv = static_cast<double>(g[k]);
+        worst.add(dr[k], xv > 0 ? gv : 0.0, 0, "relu_backward" + n);
+        worst.add(ds[k], gv * xv * (1 - xv), 4 * eps * std::abs(gv * xv * (1 - xv)) + 2 * eps * std::abs(gv * xv),
+                  "sigmoid_backward" + n);
+        worst.add(dt[k], gv * (1 - xv * xv), 4 * eps * std::abs(gv) * (1 + xv * xv), "tanh_backward" + n);
     }
     double squares = 0;
     for (const T value : x) squares += static_cast<double>(value) * static_cast<double>(value);
@@ -311,17 +338,18 @@ void check_elementwise(Worst& worst) {
     worst.add(ctnet::kernels::all_finite<Policy>(y_inf) ? 1 : 0, 0, 0, "all_finite(-inf)" + n);
 }
 
-template <class Policy, class T, std::size_t... N>
+template <class Policy, class T, bool ForwardOnly, std::size_t... N>
 void check_elementwise_sizes(Worst& worst, std::index_sequence<N...>) {
-    (check_elementwise<Policy, T, N>(worst), ...);
+    (check_elementwise<Policy, T, N, ForwardOnly>(worst), ...);
 }
 
-template <class Policy, class T>
+template <class Policy, class T, bool ForwardOnly = false>
 void check_elementwise_all() {
     Worst worst;
     constexpr std::size_t w = simd::lanes<Policy, T>;
-    check_elementwise_sizes<Policy, T>(worst, std::index_sequence<1, (w > 1 ? w - 1 : 2), w, w + 1, 2 * w + 1>{});
-    check_elementwise_sizes<Policy, T>(worst, std::index_sequence<10>{});
+    check_elementwise_sizes<Policy, T, ForwardOnly>(worst,
+                                                    std::index_sequence<1, (w > 1 ? w - 1 : 2), w, w + 1, 2 * w + 1>{});
+    check_elementwise_sizes<Policy, T, ForwardOnly>(worst, std::index_sequence<10>{});
     INFO(worst.where);
     CHECK(worst.excess <= 0);
 }
@@ -381,3 +409,34 @@ void check_row_sums_up_to() {
 }  // namespace
 
 TEST_CASE("the transposing reduction sums every row", "[kernels]") { check_row_sums_up_to<simd::native_bytes>(); }
+
+// ---- the AVX2 copy of the run-time dispatch (kernels/dispatch.hpp) -----------------------------
+// Called here from baseline code: each kernel on DispatchPolicy hands its work to the copy
+// compiled for AVX2 and FMA, through a call. Only where this processor runs that copy.
+
+TEST_CASE("dispatch: forward_target says whether this processor runs the AVX2 copy", "[kernels][dispatch]") {
+#if CTNET_DISPATCH
+    const bool avx2_fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    CHECK((ctnet::forward_target() == ctnet::ForwardTarget::avx2_fma) == avx2_fma);
+#else
+    CHECK(ctnet::forward_target() == ctnet::ForwardTarget::compiled);
+#endif
+}
+
+#if CTNET_DISPATCH
+TEST_CASE("dispatch: the AVX2 copy's forward kernels match a double-precision reference", "[kernels][dispatch]") {
+    if (!ctnet::kernels::dispatch_available()) {
+        WARN("this processor lacks AVX2 or FMA: the AVX2 copy is not run here");
+        return;
+    }
+    using P = ctnet::kernels::DispatchPolicy;
+    check_dense_all<P, float, true>();
+    check_dense_all<P, double, true>();
+    check_elementwise_all<P, float, true>();
+    check_elementwise_all<P, double, true>();
+    check_math_accuracy<float, P>();
+    check_math_accuracy<double, P>();
+    check_special_values<float, P>();
+    check_special_values<double, P>();
+}
+#endif

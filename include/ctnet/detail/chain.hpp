@@ -13,6 +13,7 @@
 #include <boost/hana/type.hpp>
 
 #include <ctnet/detail/pack.hpp>
+#include <ctnet/kernels/simd.hpp>
 #include <ctnet/layer.hpp>
 #include <ctnet/matrix.hpp>
 
