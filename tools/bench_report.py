@@ -243,14 +243,15 @@ def fmt_ratio(v):
     return fmt_number(v, 2)
 
 
-# The run committed before this machine's (2026-11-28, AMD EPYC, Zen 4), kept for comparison: the
-# verdicts of several goals depend on the core (one or two 512-bit FMAs per cycle).
+# The run committed before this one (2026-12-02, an Intel Xeon with AVX-512), kept for comparison:
+# the verdicts of several goals move with the core and from run to run. Its -O2 figures are from
+# before the run-time dispatch (SSE2 code only).
 PREVIOUS_RUN = {
-    "date": "2026-11-28", "cpu": "AMD EPYC (Zen 4)", "where": "the 2026-11-28 machine (AMD EPYC, Zen 4)",
-    "fma_per_ns": 58.6,
-    "infer_b1": {"T1": 0.37, "T2": 0.99, "T3": 0.64, "T4": 0.84, "T5": 0.65},
-    "o2_b1": {"T1": 0.50, "T2": 1.02, "T3": 0.76, "T4": 0.73, "T5": 0.98},
-    "train_b1": {"T1": 0.56, "T4": 0.54}, "t4_b32_us": 15.99, "compile_s": 7.40,
+    "date": "2026-12-02", "cpu": "Intel Xeon (AVX-512, two 512-bit FMA pipes, 3.73 GHz)",
+    "where": "the Xeon of the previous run", "fma_per_ns": 113.6,
+    "infer_b1": {"T1": 0.29, "T2": 0.75, "T3": 0.44, "T4": 0.79, "T5": 0.57},
+    "o2_b1": {"T1": 0.57, "T2": 1.14, "T3": 0.82, "T4": 0.75, "T5": 0.93},
+    "train_b1": {"T1": 0.50, "T4": 0.53}, "t4_b32_us": 12.23, "compile_s": 5.98,
 }
 
 
@@ -272,12 +273,14 @@ def analysis(w, measured, cost, t_of, ratio):
                f"{ISSUE_MACHINE['fma_per_ns'] / ISSUE_MACHINE['ghz']:.1f} per cycle") + "). "
             if per_cycle else "")
     w(f"**The machine.** {core}The previous committed run ({prev['date']}) was on an {prev['cpu']}, "
-      f"{prev['fma_per_ns']} FMA/ns, whose 512-bit FMAs execute as two 256-bit halves; there, at g++ -O3 "
+      f"{prev['fma_per_ns']} FMA/ns; there, at g++ -O3 "
       "-march=native, ctnet/eigen was " + ", ".join(f"{t} {r:.2f}" for t, r in prev["infer_b1"].items())
       + " (inference, batch 1), training T1 " + f"{prev['train_b1']['T1']:.2f}, T4 {prev['train_b1']['T4']:.2f}; "
-      f"-O2 " + ", ".join(f"{t} {r:.2f}" for t, r in prev["o2_b1"].items()) + f"; T4 at batch 32 took "
+      f"-O2 (SSE2 code, before the dispatch) " + ", ".join(f"{t} {r:.2f}" for t, r in prev["o2_b1"].items()) + f"; T4 at batch 32 took "
       f"{prev['t4_b32_us']} µs; the compile probe {prev['compile_s']} s. Those numbers are recorded, not "
-      "regenerated: ctnet has changed since (T5's activation hand-over below).")
+      "regenerated: ctnet has changed since (the run-time dispatch at -O2, below). An earlier run "
+      "(2026-11-28, an AMD EPYC with Zen 4 cores, 58.6 FMA/ns: 512-bit FMAs as two 256-bit halves) missed "
+      "T2, T3, T5 and batch-32 T4 at -O3; several sentences below cite measurements from these machines.")
     w("")
     b32 = t_of(MAIN, "infer", "T4", 32, "ctnet")
     macs32 = macs("T4", "infer", 32)
@@ -291,8 +294,8 @@ def analysis(w, measured, cost, t_of, ratio):
              f"; the goal is {BATCH32_T4_NS / bound:.2f}x the FMA time at the measured rate"
              + (", at the bound itself: not reachable on this core." if BATCH32_T4_NS < 1.05 * bound else "."))
           + f" On {prev['where']}, {prev['fma_per_ns']} FMA/ns and so a bound of "
-          f"{macs32 / prev['fma_per_ns'] / 1000:.2f} µs, it took {prev['t4_b32_us']} µs: there the goal sat at "
-          "the FMA bound.")
+          f"{macs32 / prev['fma_per_ns'] / 1000:.2f} µs, it took {prev['t4_b32_us']} µs; on the Zen 4 EPYC of "
+          "2026-11-28 (58.6 FMA/ns, a bound of 14.12 µs) 15.99 µs: there the goal sat at the FMA bound.")
         w("")
     parts = {}
     for t in ("T1", "T4"):
@@ -343,8 +346,8 @@ def analysis(w, measured, cost, t_of, ratio):
           + (f", where 0.5 of hand Eigen is {0.5 * e3:.0f} ns." if not met(r3, 0.5) else ".")
           + (" The goal is below the time the L1 needs to deliver the weights once." if not met(r3, 0.5)
              and 0.5 * e3 < t3_l1 else "")
-          + f" On {prev['where']}, with half this FMA rate, 0.5 of Eigen was within 4% of the arithmetic "
-          "alone at its FMA peak.")
+          + " On the Zen 4 EPYC of 2026-11-28 (half the FMA rate per cycle of a core with two 512-bit pipes), "
+          "0.5 of Eigen was within 4% of the arithmetic alone at its FMA peak.")
     c2, e2, r2 = b1["T2"]
     c5, e5, r5 = b1["T5"]
     if c2 and c5:
@@ -358,14 +361,15 @@ def analysis(w, measured, cost, t_of, ratio):
           "(kernels/elementwise.hpp, apply_elementwise): kept in registers, each of the next layer's broadcasts "
           "was a lane permutation on the shuffle port, which also runs half of the vector arithmetic, saturated "
           "by the activation; read back from memory each broadcast is a load folded into its FMA. Measured A/B "
-          "on this machine (medians of 15): T5 288 -> 267 ns, T2 18.5 -> 18.0 ns; Clang broadcasts from memory "
-          "by itself. "
+          f"on {prev['where']} (medians of 15): T5 288 -> 267 ns, T2 18.5 -> 18.0 ns; Clang broadcasts from "
+          "memory by itself. Only for 64-byte packs: the dispatched AVX2 copy's 32-byte ones lost with it. "
           + (f"T2 ({fmt_ratio(r2)}) would need {fmt_ns(0.8 * e2)} ns, some {1 - 0.8 / r2:.0%} fewer cycles on "
              "its path: in practice Eigen's 5-ulp tanh. " if not met(r2, 0.8) else "")
           + (f"T5 ({fmt_ratio(r5)}) would need {fmt_ns(0.6 * e5)} ns. " if not met(r5, 0.6) else "")
-          + f"On {prev['where']}, before the memory hand-over, T2 was {prev['infer_b1']['T2']:.2f} and T5 "
-          f"{prev['infer_b1']['T5']:.2f}: there ~158 cycles per Dense32+Sigmoid layer, against a throughput "
-          "floor of ~95-100 (64 512-bit FMAs plus ~28 multiply-adds for two sigmoid packs, one per cycle).")
+          + f"On {prev['where']} T2 was {prev['infer_b1']['T2']:.2f} and T5 {prev['infer_b1']['T5']:.2f}; on the "
+          "Zen 4 EPYC of 2026-11-28, before the memory hand-over, 0.99 and 0.65: there ~158 cycles per "
+          "Dense32+Sigmoid layer, against a throughput floor of ~95-100 (64 512-bit FMAs plus ~28 multiply-adds "
+          "for two sigmoid packs, one per cycle).")
     w("")
     w("**How stable the baseline is.** Hand Eigen's T1 at batch 1 moves between about 13 and 33 ns from one "
       "build of the same source to another (code placement; seen while developing these benchmarks), ctnet's "
@@ -425,13 +429,13 @@ def analysis(w, measured, cost, t_of, ratio):
           + ("too." if g["wall"] <= COMPILE_SECONDS else "not.")
           + (f" The same TU at -O0 takes {o0:.2f} s: the volume of code the templates instantiate costs "
              f"{o0 / COMPILE_SECONDS:.0%} of the budget before the optimiser starts, and -O3 then spends "
-             f"{g['wall'] - o0:.2f} s more on it, with no single pass dominating (`-ftime-report` on this machine "
-             "while writing this: the largest, alias-oracle walking, ~0.6 s of ~6 s)." if o0 else "")
+             f"{g['wall'] - o0:.2f} s more on it, with no single pass dominating (`-ftime-report` on the machine of an "
+             "earlier run: the largest, alias-oracle walking, ~0.6 s of ~6 s)." if o0 else "")
           + (f" Inference alone, which is what the issue's figure for the peer measures (3.1 s, 372 MiB for "
              f"forward only), takes {fwd:.2f} s and {g['forward_mib']:.0f} MiB: {3.1 / fwd:.1f}x faster than the "
              "peer. The training steps (batch 1 and 32, each a forward pass, the loss, the backward pass, the "
              "norm and the update) and the batch-32 products are the rest." if fwd else "")
-          + f" Measured while developing this on {prev['where']}, where the TU took {prev['compile_s']} s (the "
+          + " Measured while developing this on the Zen 4 EPYC of 2026-11-28, where the TU took 7.40 s (the "
           "same TU with parts replaced by stubs; not regenerated here): "
           "the dense products are ~2.2 s of it, each of the 48 distinct products per batch size (13 layer shapes "
           "x forward, weight gradient, bias gradient, input gradient) 30-80 ms almost whatever its size, half of "

@@ -25,7 +25,8 @@
 //
 // Every kernel is constexpr, noexcept and allocation-free. In a constant expression it runs the
 // plain loops of detail::reference_* (Clang cannot evaluate vector types there); at run time it
-// runs the packed kernels of its lane policy (simd::Native by default, simd::Scalar anywhere). The
+// runs the packed kernels of its lane policy (simd::Native by default, simd::Scalar anywhere; they
+// are in kernels/packed/dense.inc, and on DispatchPolicy the AVX2 copy of kernels/dispatch.hpp). The
 // two paths sum in different orders, so results may differ in the last bits.
 #pragma once
 

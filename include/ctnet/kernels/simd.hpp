@@ -19,6 +19,10 @@
 //
 // Nothing here is constexpr: Clang 16 cannot evaluate vector types in constant expressions. The
 // kernels take another path there (std::is_constant_evaluated()); see kernels/dense.hpp.
+//
+// The definitions are in kernels/packed/simd.inc, as are the other pack-level kernels
+// (packed/simd_math.inc, elementwise.inc, dense.inc): kernels/dispatch.hpp includes them a second
+// time, compiled for AVX2 and FMA, for the run-time dispatch of batch-1 inference.
 #pragma once
 
 #include <bit>
@@ -38,7 +42,6 @@
 #else
 #define CTNET_INLINE_LAMBDA
 #endif
-
 
 namespace ctnet::kernels {
 #include <ctnet/kernels/packed/simd.inc>
