@@ -91,7 +91,7 @@ struct ParameterFreeLayer {
 /// Inference forward on the kernels' lane policy Policy: `L::forward<Policy>(params, x)` where
 /// the layer takes a policy (ctnet's own layers do), else `L::forward(params, x)`. A policy other
 /// than simd::Native appears only inside a function compiled for a wider target (Network's
-/// dispatched forward, detail/dispatch.hpp), where a layer without the parameter still computes
+/// dispatched forward, kernels/dispatch.hpp), where a layer without the parameter still computes
 /// the right values, on its default lanes.
 template <class L, class Policy, std::size_t B>
 [[gnu::always_inline]] constexpr auto forward_inference(const typename L::Parameters& params,

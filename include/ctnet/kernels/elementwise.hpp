@@ -96,7 +96,7 @@ constexpr Matrix<T, Rows, Cols> apply_elementwise(const Matrix<T, Rows, Cols>& x
         // layers measured 3% slower with their inputs read through memory), and not with Clang,
         // which broadcasts from memory by itself and measured slower with the asm (T5 291 -> 301).
         // Nor for narrower packs: -O2's 16-byte ones gained nothing, and the AVX2 copy's 32-byte
-        // ones (kernels/dispatch.hpp) lost badly (g++ -O2 on an AMD EPYC, Zen 4: T5 1917 ns with
+        // ones (kernels/dispatch.hpp) lost badly (g++ -O2 on an AMD EPYC, Zen 5: T5 1917 ns with
         // the asm, 398 without).
         if constexpr (hand_over_in_memory<Op, P, T, Rows>) __asm__("" : "+m"(y));
     }
