@@ -391,7 +391,7 @@ def analysis(w, measured, cost, t_of, ratio):
     e3_sse = sse["T3"][1]
     has = cpu_has_avx2_fma()
     w("**At -O2** (no -march: the x86-64 baseline, as distributions build). Hand Eigen runs SSE2 code (4 lanes, "
-      "no FMA) on any processor. ctnet's batch-1 forward pass has a second copy compiled for AVX2 and FMA "
+      "no FMA) on any processor. ctnet's inference has a second copy compiled for AVX2 and FMA "
       "(x86-64-v3) and takes it where the processor and the OS support those instructions: "
       "include/ctnet/kernels/dispatch.hpp includes the packed kernels a second time under "
       "`#pragma GCC target(\"avx2,fma\")` (Clang: `#pragma clang attribute`), `Network::forward` on one sample "
@@ -400,8 +400,8 @@ def analysis(w, measured, cost, t_of, ratio):
       "32-byte vector. " + ("This machine has both, so the gcc-O2 column is that copy's time: ratios "
                             if has else "This machine lacks them, so the gcc-O2 column is SSE2 code: ratios ")
       + ", ".join(f"{t} {fmt_ratio(r)} ({verdict(r, INFERENCE_GOALS[t])})" for t, r in o2_ratio.items()) + ". "
-      "Batches and training keep the SSE2 code (their kernels are calls, not one flattened function, and "
-      "each would need its own copy).")
+      "A batch's forward pass runs its layers on the same copy, each kernel a call into it (not one "
+      "flattened function); training steps keep the SSE2 code (their backward kernels are not routed).")
     w("")
     if any(c for c, _ in sse.values()):
         w("**The baseline's own code** (gcc-O2-no-dispatch, `-DCTNET_DISPATCH=0`: SSE2 only), against the same "
@@ -584,9 +584,9 @@ def write_report(args, data):
     # ---- other builds
     w("## Other builds: -O2 (x86-64 baseline) and clang++-16")
     w("")
-    w("At -O2 a batch-1 forward pass runs the kernels' AVX2+FMA copy where the processor has both "
+    w("At -O2 inference runs the kernels' AVX2+FMA copy where the processor has both "
       f"(run-time dispatch, include/ctnet/kernels/dispatch.hpp; {'this one has' if cpu_has_avx2_fma() else 'this one does not'}); "
-      "batches and training steps run the baseline's SSE2 code, as Eigen does everywhere at -O2. "
+      "training steps run the baseline's SSE2 code, as Eigen does everywhere at -O2. "
       "gcc-O2-no-dispatch is g++ -O2 with `-DCTNET_DISPATCH=0`: SSE2 code only.")
     w("")
     w("| benchmark | " + " | ".join(f"{n} ctnet ns | {n} ctnet/eigen" for n, *_ in CONFIGS[1:]) +

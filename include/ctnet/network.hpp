@@ -115,6 +115,12 @@ struct Network {
             } else {
                 return Chain::forward(parameters, x);
             }
+        } else if constexpr (CTNET_DISPATCH) {
+            // A batch: each layer's kernel calls into the AVX2 copy (not flattened: a batch's
+            // products dominate, and one flattened copy per batch size would cost compile time).
+            if (!std::is_constant_evaluated() && kernels::dispatch_available())
+                return Chain::template forward<kernels::DispatchPolicy>(parameters, x);
+            return Chain::forward(parameters, x);
         } else if constexpr (B == 1 && parameter_count > flatten_above && detail::native_simd_bytes != 0) {
             return forward_one(x);
         } else {

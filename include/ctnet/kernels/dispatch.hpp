@@ -1,5 +1,5 @@
 // The kernels' second copy, compiled for x86-64-v3's vector unit (AVX2 and FMA), for the
-// run-time dispatch of batch-1 inference in programs built for the x86-64 baseline (SSE2).
+// run-time dispatch of inference in programs built for the x86-64 baseline (SSE2).
 //
 // A program compiled without -march (the baseline, as distributions build) runs ctnet's kernels
 // on 4-lane SSE2 packs without fused multiply-add, on any machine. Where CTNET_DISPATCH is on,
@@ -11,7 +11,8 @@
 // that policy on to this copy (their three entry points: packed_forward, map_values,
 // exp_shifted_row), and Network::forward takes that copy only where the processor and the OS
 // support those instructions (`__builtin_cpu_supports`, which reads what libgcc's start-up code
-// found, XCR0 included).
+// found, XCR0 included). A batch's forward pass also runs its layers on DispatchPolicy, without
+// a flattened copy: each kernel is then a call into this copy.
 //
 // Why a copy rather than 32-byte packs in the baseline's templates: a function compiled for the
 // baseline may not take or return a 32-byte vector (its calling convention differs without AVX;
@@ -20,9 +21,9 @@
 // function ever holds a 32-byte vector, and the copy's entry points are ordinary functions: a
 // call from baseline code where not inlined, correct at any optimisation level.
 //
-// Batches and training keep the baseline code. The two copies compute the same formulas on
-// different lanes, with or without fused multiply-adds: results may differ in the last bits, as
-// between any two targets.
+// Training keeps the baseline code (its backward kernels are not routed). The two copies compute
+// the same formulas on different lanes, with or without fused multiply-adds: results may differ
+// in the last bits, as between any two targets.
 //
 // CTNET_DISPATCH: 1 where available (GCC or Clang on x86-64, a target without AVX, no
 // CTNET_SIMD_BYTES override), unless the program defines it to 0. Like CTNET_SIMD_BYTES it must
@@ -101,13 +102,13 @@ namespace ctnet::kernels {
 
 namespace ctnet {
 
-/// The code a batch-1 Network::forward can run.
+/// The code Network::forward (inference) can run.
 enum class ForwardTarget {
     compiled,  ///< the code of the compiler's target (no dispatch, or a processor without AVX2 and FMA)
     avx2_fma   ///< the kernels' copy for AVX2 and FMA (run-time dispatch, see above)
 };
 
-/// Which code a batch-1 Network::forward runs on this processor in this program.
+/// Which code Network::forward (inference) runs on this processor in this program.
 [[nodiscard]] inline ForwardTarget forward_target() noexcept {
     return kernels::dispatch_available() ? ForwardTarget::avx2_fma : ForwardTarget::compiled;
 }
