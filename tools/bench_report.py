@@ -363,7 +363,7 @@ def analysis(w, measured, cost, t_of, ratio):
           "by the activation; read back from memory each broadcast is a load folded into its FMA. Measured A/B "
           f"on {prev['where']} (medians of 15): T5 288 -> 267 ns, T2 18.5 -> 18.0 ns; Clang broadcasts from "
           "memory by itself. Only for 64-byte packs: the dispatched AVX2 copy's 32-byte ones lost with it. "
-          + (f"T2 ({fmt_ratio(r2)}) would need {fmt_ns(0.8 * e2)} ns, some {1 - 0.8 / r2:.0%} fewer cycles on "
+          + (f"T2 ({fmt_ratio(r2)}) would need {fmt_ns(0.8 * e2)} ns, some {1 - 0.8 / r2:.1%} fewer cycles on "
              "its path: in practice Eigen's 5-ulp tanh. " if not met(r2, 0.8) else "")
           + (f"T5 ({fmt_ratio(r5)}) would need {fmt_ns(0.6 * e5)} ns. " if not met(r5, 0.6) else "")
           + f"On {prev['where']} T2 was {prev['infer_b1']['T2']:.2f} and T5 {prev['infer_b1']['T5']:.2f}; on the "
