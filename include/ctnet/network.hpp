@@ -107,24 +107,24 @@ struct Network {
     [[nodiscard]] constexpr Matrix<scalar, B, out_size> forward(const Matrix<U, B, N>& x) const noexcept {
         if constexpr (!input_ok<U, N>()) {
             return {};
-        } else if constexpr (B == 1 && CTNET_DISPATCH) {
-            // See kernels/dispatch.hpp.
-            if (!std::is_constant_evaluated() && kernels::dispatch_available()) return forward_one_dispatched(x);
-            if constexpr (parameter_count > flatten_above) {
+        } else {
+#if CTNET_DISPATCH
+            // The kernels' AVX2 copy where the processor runs it (kernels/dispatch.hpp): one sample
+            // through its flattened copy of forward_one, a batch with each layer's kernel a call
+            // into the copy (one flattened copy per batch size would cost compile time).
+            if (!std::is_constant_evaluated() && kernels::dispatch_available()) {
+                if constexpr (B == 1) {
+                    return forward_one_dispatched(x);
+                } else {
+                    return Chain::template forward<kernels::DispatchPolicy>(parameters, x);
+                }
+            }
+#endif
+            if constexpr (B == 1 && parameter_count > flatten_above && detail::native_simd_bytes != 0) {
                 return forward_one(x);
             } else {
                 return Chain::forward(parameters, x);
             }
-        } else if constexpr (CTNET_DISPATCH) {
-            // A batch: each layer's kernel calls into the AVX2 copy (not flattened: a batch's
-            // products dominate, and one flattened copy per batch size would cost compile time).
-            if (!std::is_constant_evaluated() && kernels::dispatch_available())
-                return Chain::template forward<kernels::DispatchPolicy>(parameters, x);
-            return Chain::forward(parameters, x);
-        } else if constexpr (B == 1 && parameter_count > flatten_above && detail::native_simd_bytes != 0) {
-            return forward_one(x);
-        } else {
-            return Chain::forward(parameters, x);
         }
     }
 

@@ -113,15 +113,11 @@ namespace detail {
 /// (kernels/dispatch.hpp), this one otherwise.
 template <class P, bool HasBias, class T, std::size_t B, std::size_t In, std::size_t Out>
 [[gnu::always_inline]] inline void run_forward(const T* x, const T* wt, const T* bias, T* y) noexcept {
-#if CTNET_DISPATCH
     if constexpr (dispatched<P>) {
         x86_64_v3::detail::packed_forward<P, HasBias, T, B, In, Out>(x, wt, bias, y);
     } else {
         packed_forward<P, HasBias, T, B, In, Out>(x, wt, bias, y);
     }
-#else
-    packed_forward<P, HasBias, T, B, In, Out>(x, wt, bias, y);
-#endif
 }
 
 }  // namespace detail

@@ -85,6 +85,13 @@ namespace ctnet::kernels::x86_64_v3 {
 #else
 #pragma GCC pop_options
 #endif
+#else
+// Without the dispatch no policy is `dispatched`, and the copy's name stands for these kernels
+// themselves: the baseline kernels' routes (`if constexpr (dispatched<P>)`) still name it, in a
+// branch that is discarded.
+namespace ctnet::kernels {
+namespace x86_64_v3 = ::ctnet::kernels;
+}
 #endif
 
 namespace ctnet::kernels {

@@ -56,15 +56,11 @@ namespace detail {
 /// (kernels/dispatch.hpp), this one otherwise.
 template <class Op, class P, class T, std::size_t Count>
 [[gnu::always_inline]] inline void run_map(const T* in, T* out) noexcept {
-#if CTNET_DISPATCH
     if constexpr (dispatched<P>) {
         x86_64_v3::detail::map_values<x86_64_v3::detail::unary_op<Op::id>, P, T, Count>(in, out);
     } else {
         packed_map<Op, P, T, Count>(in, out);
     }
-#else
-    packed_map<Op, P, T, Count>(in, out);
-#endif
 }
 
 /// Whether Op's output for one sample is handed to the next layer through memory (see

@@ -30,15 +30,11 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t B, std::s
                 sum += yr[i];
             }
         } else {
-#if CTNET_DISPATCH
             if constexpr (dispatched<Policy>) {
                 sum = x86_64_v3::detail::exp_shifted_row<Policy, T, N>(xr, yr);
             } else {
                 sum = detail::exp_shifted_row_inline<Policy, T, N>(xr, yr);
             }
-#else
-            sum = detail::exp_shifted_row_inline<Policy, T, N>(xr, yr);
-#endif
         }
         for (std::size_t i = 0; i < N; ++i) yr[i] /= sum;  // divide, as torch does, for parity
     }
