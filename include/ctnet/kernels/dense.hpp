@@ -109,15 +109,43 @@ constexpr void reference_bias_gradient(T* gbias, const T* dy, std::size_t batch,
 
 namespace detail {
 
-/// packed_forward of the kernels' copy for policy P: the AVX2 copy for DispatchPolicy
-/// (kernels/dispatch.hpp), this one otherwise.
+/// The entry points of the kernels' copy for policy P (see kernels/dispatch.hpp, may_dispatch):
+/// the AVX2 copy for DispatchPolicy, and for a batch on the default policy where the processor
+/// has AVX2 and FMA; this copy otherwise.
 template <class P, bool HasBias, class T, std::size_t B, std::size_t In, std::size_t Out>
 [[gnu::always_inline]] inline void run_forward(const T* x, const T* wt, const T* bias, T* y) noexcept {
-    if constexpr (dispatched<P>) {
-        x86_64_v3::detail::packed_forward<P, HasBias, T, B, In, Out>(x, wt, bias, y);
-    } else {
-        packed_forward<P, HasBias, T, B, In, Out>(x, wt, bias, y);
+    if constexpr (may_dispatch<P, B>) {
+        if (on_dispatch_copy<P>())
+            return x86_64_v3::detail::packed_forward<DispatchPolicy, HasBias, T, B, In, Out>(x, wt, bias, y);
     }
+    if constexpr (!dispatched<P>) packed_forward<P, HasBias, T, B, In, Out>(x, wt, bias, y);
+}
+
+template <Start S, class P, class T, std::size_t B, std::size_t In, std::size_t Out>
+[[gnu::always_inline]] inline void run_weight_gradient(const T* x, const T* dy, T* gwt) noexcept {
+    if constexpr (may_dispatch<P, B>) {
+        constexpr auto start = static_cast<x86_64_v3::detail::Start>(S);
+        if (on_dispatch_copy<P>())
+            return x86_64_v3::detail::packed_weight_gradient<start, DispatchPolicy, T, B, In, Out>(x, dy, gwt);
+    }
+    if constexpr (!dispatched<P>) packed_weight_gradient<S, P, T, B, In, Out>(x, dy, gwt);
+}
+
+template <Start S, class P, class T, std::size_t B, std::size_t Out>
+[[gnu::always_inline]] inline void run_bias_gradient(const T* dy, T* gbias) noexcept {
+    if constexpr (may_dispatch<P, B>) {
+        constexpr auto start = static_cast<x86_64_v3::detail::Start>(S);
+        if (on_dispatch_copy<P>()) return x86_64_v3::detail::packed_bias_gradient<start, DispatchPolicy, T, B, Out>(dy, gbias);
+    }
+    if constexpr (!dispatched<P>) packed_bias_gradient<S, P, T, B, Out>(dy, gbias);
+}
+
+template <class P, class T, std::size_t B, std::size_t In, std::size_t Out>
+[[gnu::always_inline]] inline void run_input_gradient(const T* dy, const T* wt, T* dx) noexcept {
+    if constexpr (may_dispatch<P, B>) {
+        if (on_dispatch_copy<P>()) return x86_64_v3::detail::packed_input_gradient<DispatchPolicy, T, B, In, Out>(dy, wt, dx);
+    }
+    if constexpr (!dispatched<P>) packed_input_gradient<P, T, B, In, Out>(dy, wt, dx);
 }
 
 }  // namespace detail
@@ -155,12 +183,8 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t B, std::s
     Matrix<T, B, In> dx;
     if (std::is_constant_evaluated()) {
         detail::reference_input_gradient(dy.data, wt.data, dx.data, B, In, Out);
-    } else if constexpr (Out == 1) {
-        // dx[b] = dy[b][0] w: the weight column times a scalar, vectorised along i.
-        detail::gemm_axpy<Policy, T, B, 1, In, 1, 1, In, In, detail::Start::zero>(dy.data, wt.data, nullptr, dx.data);
     } else {
-        // Rows of wt against rows of dy: C[b][i] = <wt[i], dy[b]>.
-        detail::gemm_dot<Policy, T, In, B, Out, Out, Out, In, false>(wt.data, dy.data, dx.data, T(0));
+        detail::run_input_gradient<Policy, T, B, In, Out>(dy.data, wt.data, dx.data);
     }
     return dx;
 }
@@ -172,12 +196,8 @@ template <Start S, class Policy, class T, std::size_t B, std::size_t In, std::si
 constexpr void weight_gradient(Matrix<T, In, Out>& gwt, const Matrix<T, B, In>& x, const Matrix<T, B, Out>& dy) noexcept {
     if (std::is_constant_evaluated()) {
         reference_weight_gradient<S == Start::zero>(gwt.data, x.data, dy.data, B, In, Out);
-    } else if constexpr (Out == 1) {
-        // gwt is one column: gwt^T = dy^T x, vectorised along i.
-        gemm_axpy<Policy, T, 1, B, In, 0, 1, In, In, S>(dy.data, x.data, nullptr, gwt.data);
     } else {
-        // A(i, b) = x[b][i], B = dy.
-        gemm_axpy<Policy, T, In, B, Out, 1, In, Out, Out, S>(x.data, dy.data, nullptr, gwt.data);
+        run_weight_gradient<S, Policy, T, B, In, Out>(x.data, dy.data, gwt.data);
     }
 }
 
@@ -186,9 +206,7 @@ constexpr void bias_gradient(Vector<T, Out>& gbias, const Matrix<T, B, Out>& dy)
     if (std::is_constant_evaluated()) {
         reference_bias_gradient<S == Start::zero>(gbias.data, dy.data, B, Out);
     } else {
-        // The axpy product with A = 1: gbias = 1^T dy (a multiply by one is exact).
-        const T one = T(1);
-        gemm_axpy<Policy, T, 1, B, Out, 0, 0, Out, Out, S>(&one, dy.data, nullptr, gbias.data);
+        run_bias_gradient<S, Policy, T, B, Out>(dy.data, gbias.data);
     }
 }
 

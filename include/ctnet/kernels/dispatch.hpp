@@ -8,8 +8,8 @@
 // `#pragma GCC target`, Clang's `#pragma clang attribute`). Network::forward on one sample then
 // has a second copy too (network.hpp, forward_one_dispatched: compiled for AVX2 and FMA, every
 // call inside inlined by `flatten`) whose layers run on DispatchPolicy; the baseline kernels pass
-// that policy on to this copy (their three entry points: packed_forward, map_values,
-// exp_shifted_row), and Network::forward takes that copy only where the processor and the OS
+// that policy on to this copy (at its entry points: packed_forward, map_values, exp_shifted_row,
+// and for training map_values2 and the packed_*_gradient products), and Network::forward takes that copy only where the processor and the OS
 // support those instructions (`__builtin_cpu_supports`, which reads what libgcc's start-up code
 // found, XCR0 included). A batch's forward pass also runs its layers on DispatchPolicy, without
 // a flattened copy: each kernel is then a call into this copy.
@@ -21,7 +21,10 @@
 // function ever holds a 32-byte vector, and the copy's entry points are ordinary functions: a
 // call from baseline code where not inlined, correct at any optimisation level.
 //
-// Training keeps the baseline code (its backward kernels are not routed). The two copies compute
+// A training step's batch kernels (more than one row: forward and backward products, activations
+// and their derivatives, softmax) are called on the default policy and test at run time whether
+// to hand their work to this copy (`dispatched_at_run_time`). The rest of training (batch-1
+// steps, gradient norms, optimizer updates) keeps the baseline code. The two copies compute
 // the same formulas on different lanes, with or without fused multiply-adds: results may differ
 // in the last bits, as between any two targets.
 //
@@ -63,6 +66,28 @@ struct DispatchPolicy {
 template <class P>
 inline constexpr bool dispatched = CTNET_DISPATCH && std::is_same_v<P, DispatchPolicy>;
 
+/// Whether a baseline kernel called on the compiled target's own policy over Rows > 1 rows (a
+/// batch) asks at run time, on every call, whether the processor can run the AVX2 copy, and hands
+/// the work to it if so. This is how a training step's batch kernels (the forward and backward
+/// products, the activations and their derivatives) reach the copy: layers are trained on the
+/// default policy, and a batch's kernels are large enough that one call and one test of a flag
+/// each cost nothing measurable. Batch-1 kernels keep their inlined code.
+template <class P, std::size_t Rows>
+inline constexpr bool dispatched_at_run_time = CTNET_DISPATCH && Rows > 1 && std::is_same_v<P, simd::Native>;
+
+/// Whether work on policy P over Rows rows may run on the AVX2 copy (always or by the run-time
+/// test). A baseline entry point reads
+///
+///     if constexpr (may_dispatch<P, Rows>) {
+///         if (on_dispatch_copy<P>()) return x86_64_v3::detail::kernel<DispatchPolicy, ...>(...);
+///     }
+///     if constexpr (!dispatched<P>) detail::kernel<P, ...>(...);
+///
+/// so that neither copy is instantiated on a policy it cannot hold (the baseline's functions on
+/// DispatchPolicy's 32-byte vectors, or the copy's where there is no copy).
+template <class P, std::size_t Rows>
+inline constexpr bool may_dispatch = dispatched<P> || dispatched_at_run_time<P, Rows>;
+
 }  // namespace ctnet::kernels
 
 #if CTNET_DISPATCH
@@ -103,6 +128,12 @@ namespace ctnet::kernels {
 #else
     return false;
 #endif
+}
+
+/// Whether work on policy P goes to the AVX2 copy on this processor (see may_dispatch).
+template <class P>
+[[nodiscard, gnu::always_inline]] inline bool on_dispatch_copy() noexcept {
+    return dispatched<P> || dispatch_available();
 }
 
 }  // namespace ctnet::kernels

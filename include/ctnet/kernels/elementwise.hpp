@@ -52,15 +52,24 @@ constexpr void update(Matrix<T, Rows, Cols>& a, const Matrix<T, Rows, Cols>& b, 
 
 namespace detail {
 
-/// map_values of the kernels' copy for policy P: the AVX2 copy for DispatchPolicy
-/// (kernels/dispatch.hpp), this one otherwise.
-template <class Op, class P, class T, std::size_t Count>
+/// map_values (one argument) and map_values2 (two) of the kernels' copy for policy P over Rows
+/// rows (see kernels/dispatch.hpp, may_dispatch). Ops are named across the copies by their ids.
+template <class Op, class P, class T, std::size_t Rows, std::size_t Count>
 [[gnu::always_inline]] inline void run_map(const T* in, T* out) noexcept {
-    if constexpr (dispatched<P>) {
-        x86_64_v3::detail::map_values<x86_64_v3::detail::unary_op<Op::id>, P, T, Count>(in, out);
-    } else {
-        packed_map<Op, P, T, Count>(in, out);
+    if constexpr (may_dispatch<P, Rows>) {
+        if (on_dispatch_copy<P>())
+            return x86_64_v3::detail::map_values<x86_64_v3::detail::unary_op<Op::id>, DispatchPolicy, T, Count>(in, out);
     }
+    if constexpr (!dispatched<P>) packed_map<Op, P, T, Count>(in, out);
+}
+
+template <class Op, class P, class T, std::size_t Rows, std::size_t Count>
+[[gnu::always_inline]] inline void run_map2(const T* a, const T* b, T* out) noexcept {
+    if constexpr (may_dispatch<P, Rows>) {
+        if (on_dispatch_copy<P>())
+            return x86_64_v3::detail::map_values2<x86_64_v3::detail::binary_op<Op::id>, DispatchPolicy, T, Count>(a, b, out);
+    }
+    if constexpr (!dispatched<P>) packed_map2<Op, P, T, Count>(a, b, out);
 }
 
 /// Whether Op's output for one sample is handed to the next layer through memory (see
@@ -79,7 +88,7 @@ constexpr Matrix<T, Rows, Cols> apply_elementwise(const Matrix<T, Rows, Cols>& x
     if (std::is_constant_evaluated()) {
         for (std::size_t k = 0; k < Rows * Cols; ++k) y[k] = exact(x[k]);
     } else {
-        run_map<Op, P, T, Rows * Cols>(x.data, y.data);
+        run_map<Op, P, T, Rows, Rows * Cols>(x.data, y.data);
         // At batch 1 the next Dense layer broadcasts each of these values to a whole pack. Inlined
         // into one function, GCC keeps them in vector registers and broadcasts each with a lane
         // permutation, which on x86 runs on the one shuffle port that also executes half of the
@@ -106,7 +115,7 @@ constexpr Matrix<T, Rows, Cols> apply_elementwise(const Matrix<T, Rows, Cols>& a
     if (std::is_constant_evaluated()) {
         for (std::size_t k = 0; k < Rows * Cols; ++k) y[k] = exact(a[k], b[k]);
     } else {
-        packed_map2<Op, P, T, Rows * Cols>(a.data, b.data, y.data);
+        run_map2<Op, P, T, Rows, Rows * Cols>(a.data, b.data, y.data);
     }
     return y;
 }

@@ -12,6 +12,22 @@
 
 namespace ctnet::kernels {
 
+namespace detail {
+/// exp_shifted_row of the kernels' copy for policy P on a row of a batch of B (see
+/// kernels/dispatch.hpp, may_dispatch); this copy's inlined where not dispatched.
+template <class P, class T, std::size_t B, std::size_t N>
+[[gnu::always_inline]] inline T run_exp_shifted_row(const T* x, T* y) noexcept {
+    if constexpr (dispatched<P>) {
+        return x86_64_v3::detail::exp_shifted_row<DispatchPolicy, T, N>(x, y);
+    } else {
+        if constexpr (may_dispatch<P, B>) {
+            if (on_dispatch_copy<P>()) return x86_64_v3::detail::exp_shifted_row<DispatchPolicy, T, N>(x, y);
+        }
+        return exp_shifted_row_inline<P, T, N>(x, y);
+    }
+}
+}  // namespace detail
+
 /// y[b][:] = softmax(x[b][:]), shifted by the row maximum so no exponential overflows. At run
 /// time the exponentials are simd::exp (<= 1 ulp) in packs; in a constant expression
 /// ctnet::math::exp, summed left to right.
@@ -30,11 +46,7 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t B, std::s
                 sum += yr[i];
             }
         } else {
-            if constexpr (dispatched<Policy>) {
-                sum = x86_64_v3::detail::exp_shifted_row<Policy, T, N>(xr, yr);
-            } else {
-                sum = detail::exp_shifted_row_inline<Policy, T, N>(xr, yr);
-            }
+            sum = detail::run_exp_shifted_row<Policy, T, B, N>(xr, yr);
         }
         for (std::size_t i = 0; i < N; ++i) yr[i] /= sum;  // divide, as torch does, for parity
     }
