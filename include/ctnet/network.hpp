@@ -109,15 +109,12 @@ struct Network {
             return {};
         } else {
 #if CTNET_DISPATCH
-            // The kernels' AVX2 copy where the processor runs it (kernels/dispatch.hpp): one sample
-            // through its flattened copy of forward_one, a batch with each layer's kernel a call
-            // into the copy (one flattened copy per batch size would cost compile time).
-            if (!std::is_constant_evaluated() && kernels::dispatch_available()) {
-                if constexpr (B == 1) {
-                    return forward_one_dispatched(x);
-                } else {
-                    return Chain::template forward<kernels::DispatchPolicy>(parameters, x);
-                }
+            // One sample: forward_one's flattened AVX2 copy where the processor runs it
+            // (kernels/dispatch.hpp). A batch's kernels hand their work to the kernels' AVX2 copy by
+            // themselves (kernels::dispatched_at_run_time), each a call into it: one flattened copy
+            // per batch size would cost compile time.
+            if constexpr (B == 1) {
+                if (!std::is_constant_evaluated() && kernels::dispatch_available()) return forward_one_dispatched(x);
             }
 #endif
             if constexpr (B == 1 && parameter_count > flatten_above && detail::native_simd_bytes != 0) {

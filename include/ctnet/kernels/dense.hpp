@@ -135,7 +135,8 @@ template <Start S, class P, class T, std::size_t B, std::size_t Out>
 [[gnu::always_inline]] inline void run_bias_gradient(const T* dy, T* gbias) noexcept {
     if constexpr (may_dispatch<P, B>) {
         constexpr auto start = static_cast<x86_64_v3::detail::Start>(S);
-        if (on_dispatch_copy<P>()) return x86_64_v3::detail::packed_bias_gradient<start, DispatchPolicy, T, B, Out>(dy, gbias);
+        if (on_dispatch_copy<P>())
+            return x86_64_v3::detail::packed_bias_gradient<start, DispatchPolicy, T, B, Out>(dy, gbias);
     }
     if constexpr (!dispatched<P>) packed_bias_gradient<S, P, T, B, Out>(dy, gbias);
 }
@@ -143,7 +144,8 @@ template <Start S, class P, class T, std::size_t B, std::size_t Out>
 template <class P, class T, std::size_t B, std::size_t In, std::size_t Out>
 [[gnu::always_inline]] inline void run_input_gradient(const T* dy, const T* wt, T* dx) noexcept {
     if constexpr (may_dispatch<P, B>) {
-        if (on_dispatch_copy<P>()) return x86_64_v3::detail::packed_input_gradient<DispatchPolicy, T, B, In, Out>(dy, wt, dx);
+        if (on_dispatch_copy<P>())
+            return x86_64_v3::detail::packed_input_gradient<DispatchPolicy, T, B, In, Out>(dy, wt, dx);
     }
     if constexpr (!dispatched<P>) packed_input_gradient<P, T, B, In, Out>(dy, wt, dx);
 }

@@ -1,18 +1,25 @@
 // The kernels' second copy, compiled for x86-64-v3's vector unit (AVX2 and FMA), for the
-// run-time dispatch of inference in programs built for the x86-64 baseline (SSE2).
+// run-time dispatch of inference and batch training in programs built for the x86-64 baseline
+// (SSE2).
 //
 // A program compiled without -march (the baseline, as distributions build) runs ctnet's kernels
 // on 4-lane SSE2 packs without fused multiply-add, on any machine. Where CTNET_DISPATCH is on,
 // the packed kernels (kernels/packed/*.inc) are included a second time, into
 // ctnet::kernels::x86_64_v3, with every function in them compiled for AVX2 and FMA (GCC's
-// `#pragma GCC target`, Clang's `#pragma clang attribute`). Network::forward on one sample then
-// has a second copy too (network.hpp, forward_one_dispatched: compiled for AVX2 and FMA, every
-// call inside inlined by `flatten`) whose layers run on DispatchPolicy; the baseline kernels pass
-// that policy on to this copy (at its entry points: packed_forward, map_values, exp_shifted_row,
-// and for training map_values2 and the packed_*_gradient products), and Network::forward takes that copy only where the processor and the OS
-// support those instructions (`__builtin_cpu_supports`, which reads what libgcc's start-up code
-// found, XCR0 included). A batch's forward pass also runs its layers on DispatchPolicy, without
-// a flattened copy: each kernel is then a call into this copy.
+// `#pragma GCC target`, Clang's `#pragma clang attribute`). The baseline kernels hand work on
+// DispatchPolicy to this copy, at its entry points (packed_forward, map_values, map_values2,
+// exp_shifted_row, packed_weight_gradient, packed_bias_gradient, packed_input_gradient), and
+// two kinds of callers use it, only where the processor and the OS support those instructions
+// (`__builtin_cpu_supports`, which reads what libgcc's start-up code found, XCR0 included):
+// - Network::forward on one sample calls its second copy of forward_one (network.hpp,
+//   forward_one_dispatched: compiled for AVX2 and FMA, every call inside inlined by `flatten`),
+//   whose layers run on DispatchPolicy.
+// - A kernel called on the default policy over a batch (more than one row: batch inference, and
+//   a training step's forward and backward products, activations, their derivatives, softmax)
+//   tests at run time whether to hand its work to this copy (`dispatched_at_run_time`), each
+//   a call into it.
+// The rest of training (batch-1 steps, gradient norms, optimizer updates) keeps the baseline
+// code.
 //
 // Why a copy rather than 32-byte packs in the baseline's templates: a function compiled for the
 // baseline may not take or return a 32-byte vector (its calling convention differs without AVX;
@@ -21,12 +28,8 @@
 // function ever holds a 32-byte vector, and the copy's entry points are ordinary functions: a
 // call from baseline code where not inlined, correct at any optimisation level.
 //
-// A training step's batch kernels (more than one row: forward and backward products, activations
-// and their derivatives, softmax) are called on the default policy and test at run time whether
-// to hand their work to this copy (`dispatched_at_run_time`). The rest of training (batch-1
-// steps, gradient norms, optimizer updates) keeps the baseline code. The two copies compute
-// the same formulas on different lanes, with or without fused multiply-adds: results may differ
-// in the last bits, as between any two targets.
+// The two copies compute the same formulas on different lanes, with or without fused
+// multiply-adds: results may differ in the last bits, as between any two targets.
 //
 // CTNET_DISPATCH: 1 where available (GCC or Clang on x86-64, a target without AVX, no
 // CTNET_SIMD_BYTES override), unless the program defines it to 0. Like CTNET_SIMD_BYTES it must
@@ -68,10 +71,10 @@ inline constexpr bool dispatched = CTNET_DISPATCH && std::is_same_v<P, DispatchP
 
 /// Whether a baseline kernel called on the compiled target's own policy over Rows > 1 rows (a
 /// batch) asks at run time, on every call, whether the processor can run the AVX2 copy, and hands
-/// the work to it if so. This is how a training step's batch kernels (the forward and backward
-/// products, the activations and their derivatives) reach the copy: layers are trained on the
-/// default policy, and a batch's kernels are large enough that one call and one test of a flag
-/// each cost nothing measurable. Batch-1 kernels keep their inlined code.
+/// the work to it if so. This is how batch inference and a training step's batch kernels (the
+/// forward and backward products, the activations and their derivatives) reach the copy: layers
+/// run on the default policy, and a batch's kernels are large enough that one call and one test
+/// of a flag each cost nothing measurable. Batch-1 kernels keep their inlined code.
 template <class P, std::size_t Rows>
 inline constexpr bool dispatched_at_run_time = CTNET_DISPATCH && Rows > 1 && std::is_same_v<P, simd::Native>;
 

@@ -57,8 +57,8 @@ namespace detail {
 template <class Op, class P, class T, std::size_t Rows, std::size_t Count>
 [[gnu::always_inline]] inline void run_map(const T* in, T* out) noexcept {
     if constexpr (may_dispatch<P, Rows>) {
-        if (on_dispatch_copy<P>())
-            return x86_64_v3::detail::map_values<x86_64_v3::detail::unary_op<Op::id>, DispatchPolicy, T, Count>(in, out);
+        using CopyOp = x86_64_v3::detail::unary_op<Op::id>;
+        if (on_dispatch_copy<P>()) return x86_64_v3::detail::map_values<CopyOp, DispatchPolicy, T, Count>(in, out);
     }
     if constexpr (!dispatched<P>) packed_map<Op, P, T, Count>(in, out);
 }
@@ -66,8 +66,8 @@ template <class Op, class P, class T, std::size_t Rows, std::size_t Count>
 template <class Op, class P, class T, std::size_t Rows, std::size_t Count>
 [[gnu::always_inline]] inline void run_map2(const T* a, const T* b, T* out) noexcept {
     if constexpr (may_dispatch<P, Rows>) {
-        if (on_dispatch_copy<P>())
-            return x86_64_v3::detail::map_values2<x86_64_v3::detail::binary_op<Op::id>, DispatchPolicy, T, Count>(a, b, out);
+        using CopyOp = x86_64_v3::detail::binary_op<Op::id>;
+        if (on_dispatch_copy<P>()) return x86_64_v3::detail::map_values2<CopyOp, DispatchPolicy, T, Count>(a, b, out);
     }
     if constexpr (!dispatched<P>) packed_map2<Op, P, T, Count>(a, b, out);
 }
