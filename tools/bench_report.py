@@ -48,8 +48,9 @@ CONFIGS = [
     ("gcc-O2", "g++", "-O2 -DNDEBUG", False, False),
     ("clang-O3-native", "clang++-16", "-O3 -DNDEBUG", True, False),
     ("clang-O2", "clang++-16", "-O2 -DNDEBUG", False, False),
-    # The baseline's own code: without the run-time dispatch of batch-1 inference to the kernels'
-    # AVX2+FMA copy (include/ctnet/kernels/dispatch.hpp), SSE2 on any machine, as Eigen at -O2.
+    # The baseline's own code: without the run-time dispatch of inference and batch training
+    # kernels to the kernels' AVX2+FMA copy (include/ctnet/kernels/dispatch.hpp), SSE2 on any
+    # machine, as Eigen at -O2.
     ("gcc-O2-no-dispatch", "g++", "-O2 -DNDEBUG -DCTNET_DISPATCH=0", False, False),
 ]
 MAIN = "gcc-O3-native"
@@ -400,8 +401,10 @@ def analysis(w, measured, cost, t_of, ratio):
       "32-byte vector. " + ("This machine has both, so the gcc-O2 column is that copy's time: ratios "
                             if has else "This machine lacks them, so the gcc-O2 column is SSE2 code: ratios ")
       + ", ".join(f"{t} {fmt_ratio(r)} ({verdict(r, INFERENCE_GOALS[t])})" for t, r in o2_ratio.items()) + ". "
-      "A batch's forward pass runs its layers on the same copy, each kernel a call into it (not one "
-      "flattened function); training steps keep the SSE2 code (their backward kernels are not routed).")
+      "A batch's kernels test for the copy themselves, each a call into it (not one flattened function): "
+      "inference and the batch training steps' forward and backward products, activations and their "
+      "derivatives. The batch-1 training step (its rank-one update), gradient norms and the optimizer "
+      "update keep the SSE2 code.")
     w("")
     if any(c for c, _ in sse.values()):
         w("**The baseline's own code** (gcc-O2-no-dispatch, `-DCTNET_DISPATCH=0`: SSE2 only), against the same "
@@ -586,7 +589,8 @@ def write_report(args, data):
     w("")
     w("At -O2 inference runs the kernels' AVX2+FMA copy where the processor has both "
       f"(run-time dispatch, include/ctnet/kernels/dispatch.hpp; {'this one has' if cpu_has_avx2_fma() else 'this one does not'}); "
-      "training steps run the baseline's SSE2 code, as Eigen does everywhere at -O2. "
+      "so do a batch training step's products and activation maps. The batch-1 training step, gradient "
+      "norms and the optimizer update run the baseline's SSE2 code, as Eigen does everywhere at -O2. "
       "gcc-O2-no-dispatch is g++ -O2 with `-DCTNET_DISPATCH=0`: SSE2 code only.")
     w("")
     w("| benchmark | " + " | ".join(f"{n} ctnet ns | {n} ctnet/eigen" for n, *_ in CONFIGS[1:]) +

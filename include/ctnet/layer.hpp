@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include <ctnet/kernels/simd.hpp>
 #include <ctnet/matrix.hpp>
 
 namespace ctnet {
@@ -103,14 +104,14 @@ template <class L, class Policy, std::size_t B>
     }
 }
 
-/// Training-mode forward: the layer's own if it has one, else its inference forward.
-template <class L, std::size_t B, class Cache>
+/// Training-mode forward: the layer's own if it has one, else its inference forward on Policy.
+template <class L, class Policy = kernels::simd::Native, std::size_t B, class Cache>
 constexpr auto forward_train(const typename L::Parameters& params,
                              const Matrix<typename L::scalar, B, L::in_size>& x, Cache&& cache) noexcept {
     if constexpr (requires { L::forward(params, x, cache); }) {
         return L::forward(params, x, cache);
     } else {
-        return L::forward(params, x);
+        return forward_inference<L, Policy>(params, x);
     }
 }
 

@@ -139,15 +139,18 @@ struct Network {
     }
 
     /// Training-mode forward: as inference, and fills `ws` with what backward reads.
-    /// An observer (see ctnet/diagnostics.hpp) may watch each layer's output.
-    template <class U, std::size_t B, std::size_t N, class Observer = detail::NoObserver>
+    /// An observer (see ctnet/diagnostics.hpp) may watch each layer's output. Policy is the
+    /// kernels' lane policy (train_step's dispatched batch-1 step names kernels::DispatchPolicy,
+    /// inside a function compiled for it; leave the default elsewhere).
+    template <class Policy = kernels::simd::Native, class U, std::size_t B, std::size_t N,
+              class Observer = detail::NoObserver>
     [[nodiscard]] constexpr Matrix<scalar, B, out_size> forward(const Matrix<U, B, N>& x, Workspace<B>& ws,
                                                                 Observer&& observer = {}) const noexcept {
         if constexpr (!input_ok<U, N>()) {
             return {};
         } else {
             if constexpr (Chain::backward_needs_input) ws.template get<0>() = x;
-            auto y = Chain::forward(parameters, x, ws.template get<2>(), observer);
+            auto y = Chain::template forward<Policy>(parameters, x, ws.template get<2>(), observer);
             if constexpr (Chain::backward_needs_output) ws.template get<1>() = y;
             return y;
         }
@@ -213,31 +216,37 @@ struct Network {
     }
 
     // The parts of the two above, which train_step calls itself so that its batch-1 step runs
-    // (and compiles) the backward pass for the deltas once, whichever way it then goes.
+    // (and compiles) the backward pass for the deltas once, whichever way it then goes. Policy
+    // as for the training-mode forward.
 
     /// dL/dy at the output of every layer with parameters (batch 1).
     using RankOneDeltas = typename Chain::Deltas;
 
     /// The backward pass at batch 1 without parameter gradients: fills `deltas`.
+    template <class Policy = kernels::simd::Native>
     constexpr void rank_one_deltas(const Workspace<1>& ws, const Matrix<scalar, 1, out_size>& dy,
                                    RankOneDeltas& deltas) const noexcept
         requires Chain::rank_one_gradients
     {
-        Chain::backward_deltas(parameters, ws.template get<2>(), ws.template get<0>(), ws.template get<1>(), dy, deltas);
+        Chain::template backward_deltas<Policy>(parameters, ws.template get<2>(), ws.template get<0>(),
+                                                ws.template get<1>(), dy, deltas);
     }
 
     /// The squared global norm of the gradients `deltas` stand for (not finite if any is not).
+    template <class Policy = kernels::simd::Native>
     [[nodiscard]] constexpr scalar rank_one_norm_squared(const Workspace<1>& ws, const RankOneDeltas& deltas) const noexcept
         requires Chain::rank_one_gradients
     {
-        return Chain::rank_one_norm_squared(ws.template get<2>(), ws.template get<0>(), deltas);
+        return Chain::template rank_one_norm_squared<Policy>(ws.template get<2>(), ws.template get<0>(), deltas);
     }
 
     /// p <- p - lr g for the gradients `deltas` stand for (rank_one_sgd_step's update).
+    template <class Policy = kernels::simd::Native>
     constexpr void rank_one_sgd(const Workspace<1>& ws, const RankOneDeltas& deltas, scalar learning_rate) noexcept
         requires Chain::rank_one_gradients
     {
-        Chain::rank_one_sgd(parameters, ws.template get<2>(), ws.template get<0>(), deltas, learning_rate);
+        Chain::template rank_one_sgd<Policy>(parameters, ws.template get<2>(), ws.template get<0>(), deltas,
+                                             learning_rate);
     }
 
     /// Writes the gradients `deltas` stand for, as backward_overwrite writes them.

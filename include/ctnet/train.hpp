@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include <ctnet/clip.hpp>
+#include <ctnet/kernels/dispatch.hpp>
 #include <ctnet/kernels/elementwise.hpp>
 #include <ctnet/math.hpp>
 #include <ctnet/matrix.hpp>
@@ -30,6 +31,42 @@ constexpr bool target_finite(const Target& target) noexcept {
         return true;  // class indices: checked by the loss (an index out of range gives NaN)
     }
 }
+/// Whether train_step takes the plain-SGD path at batch 1 (see there) for these types.
+template <class Net, class Optimizer, class Clipping, std::size_t B>
+inline constexpr bool plain_sgd_path = B == 1 && Net::Chain::rank_one_gradients &&
+                                       std::is_same_v<Optimizer, SGD<Net>> && std::is_same_v<Clipping, NoClipping>;
+
+#if CTNET_DISPATCH
+/// train_step's plain-SGD path at batch 1 (forward, loss, the deltas, the norm from them, the
+/// update), compiled for AVX2 and FMA, its layers on kernels::DispatchPolicy: the batch-1
+/// counterpart of Network's dispatched forward pass (kernels/dispatch.hpp), every call inlined.
+/// Returns false, having changed nothing, when the gradients' norm is not finite: the caller's
+/// general path then tells non-finite gradients from merely large ones. Else `result` is the step's.
+template <class Net, class Loss, class Target>
+[[gnu::flatten, gnu::target("avx2,fma")]] bool plain_sgd_step_dispatched(
+    Net& net, const Loss& loss, const Vector<typename Net::scalar, Net::in_size>& x, const Target& target,
+    typename Net::scalar learning_rate, StepResult<typename Net::scalar>& result) noexcept {
+    using T = typename Net::scalar;
+    using P = kernels::DispatchPolicy;
+    typename Net::template Workspace<1> ws;
+    const auto y = net.template forward<P>(x, ws);
+    Vector<T, Net::out_size> dy;
+    const T value = loss.gradient(y, target, dy);
+    if (!math::isfinite(value)) {
+        result = {value, T(0), Status::non_finite_loss};
+        return true;
+    }
+    typename Net::RankOneDeltas deltas;
+    net.template rank_one_deltas<P>(ws, dy, deltas);
+    const T squares = net.template rank_one_norm_squared<P>(ws, deltas);
+    if (!math::isfinite(squares)) return false;
+    net.template rank_one_sgd<P>(ws, deltas, learning_rate);
+    net.update_statistics(ws);
+    result = {value, math::sqrt(squares), Status::ok};
+    return true;
+}
+#endif
+
 }  // namespace detail
 
 /// One training step on a batch of B samples (B = 1: a Vector):
@@ -55,6 +92,22 @@ constexpr StepResult<typename Net::scalar> train_step(Net& net, Optimizer& optim
     if (const Status s = optimizer.validate(); s != Status::ok) return {T(0), T(0), s};
     if (!kernels::all_finite(x) || !detail::target_finite(target)) return {T(0), T(0), Status::non_finite_input};
 
+#if CTNET_DISPATCH
+    // The plain-SGD path at batch 1 on the kernels' AVX2 copy, where the processor runs it
+    // (kernels/dispatch.hpp); batches reach the copy kernel by kernel.
+    if constexpr (detail::plain_sgd_path<Net, Optimizer, Clipping, B>) {
+        if (!std::is_constant_evaluated() && optimizer.momentum == 0.0 && optimizer.weight_decay == 0.0 &&
+            kernels::dispatch_available()) {
+            StepResult<T> result{};
+            if (detail::plain_sgd_step_dispatched(net, loss, x, target, static_cast<T>(optimizer.learning_rate),
+                                                  result)) {
+                if (result.status == Status::ok) ++optimizer.steps;
+                return result;
+            }
+        }
+    }
+#endif
+
     // Neither buffer is read before it is written: the forward pass fills the workspace, the
     // backward pass writes every gradient (no passes zeroing them on every step).
     typename Net::template Workspace<B> ws;
@@ -75,7 +128,7 @@ constexpr StepResult<typename Net::scalar> train_step(Net& net, Optimizer& optim
     if constexpr (B == 1 && Net::Chain::rank_one_gradients) {
         typename Net::RankOneDeltas deltas;
         net.rank_one_deltas(ws, dy, deltas);
-        if constexpr (std::is_same_v<Optimizer, SGD<Net>> && std::is_same_v<Clipping, NoClipping>) {
+        if constexpr (detail::plain_sgd_path<Net, Optimizer, Clipping, B>) {
             if (optimizer.momentum == 0.0 && optimizer.weight_decay == 0.0) {
                 const T squares = net.rank_one_norm_squared(ws, deltas);
                 if (math::isfinite(squares)) {

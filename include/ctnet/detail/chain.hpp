@@ -164,11 +164,12 @@ struct Chain {
 
     /// Training-mode forward: as inference, and fills `cache` with what backward reads.
     /// `cache` is a Cache<B> (an rvalue when Cache<B> is empty and so holds nothing). The
-    /// observer, if any, sees each layer's output: `observer.forward_output(k, y_k)`.
-    template <std::size_t B, class CacheRef, class Observer = NoObserver>
+    /// observer, if any, sees each layer's output: `observer.forward_output(k, y_k)`. Policy as
+    /// for inference (layers with a training-mode forward of their own run it on their lanes).
+    template <class Policy = kernels::simd::Native, std::size_t B, class CacheRef, class Observer = NoObserver>
     [[nodiscard]] static constexpr Matrix<T, B, out_size> forward(const Parameters& p, const Matrix<T, B, in_size>& x,
                                                                   CacheRef&& cache, Observer&& observer = {}) noexcept {
-        return forward_train_from<0>(p, x, cache, observer);
+        return forward_train_from<0, Policy>(p, x, cache, observer);
     }
 
     /// Backward: from dL/dy, accumulates every layer's parameter gradients into `g` and returns
@@ -265,32 +266,33 @@ struct Chain {
     using Deltas = Pack<std::conditional_t<(Ls::parameter_count > 0), Matrix<T, 1, Ls::out_size>, NotStored>...>;
 
     /// The backward pass without parameter gradients: records each parameter layer's dL/dy in
-    /// `deltas` and carries dL/dx down the chain (the first layer computes none).
-    template <class C, class X, class Y>
+    /// `deltas` and carries dL/dx down the chain (the first layer computes none). Policy: the
+    /// kernels' lane policy where a layer takes one (train_step's dispatched batch-1 step).
+    template <class Policy = kernels::simd::Native, class C, class X, class Y>
     static constexpr void backward_deltas(const Parameters& p, const C& cache, const X& x, const Y& y,
                                           const Matrix<T, 1, out_size>& dy, Deltas& deltas) noexcept {
-        deltas_from<layer_count - 1>(p, cache, x, y, dy, deltas);
+        deltas_from<layer_count - 1, Policy>(p, cache, x, y, dy, deltas);
     }
 
     /// The squared global norm of the gradients `deltas` stand for (sum over layers of
     /// |x|^2 |dy|^2, plus |dy|^2 for a bias). Finite only if every gradient element is finite:
     /// |x_i dy_j|^2 <= |x|^2 |dy|^2. Not finite also when the values are merely large: the
     /// caller then takes the general path.
-    template <class C, class X>
+    template <class Policy = kernels::simd::Native, class C, class X>
     static constexpr T rank_one_norm_squared(const C& cache, const X& x, const Deltas& deltas) noexcept {
         T total = T(0);
         [&]<std::size_t... K>(std::index_sequence<K...>) noexcept {
-            ((total += layer<K>::rank_one_norm_squared(input_of<K>(cache, x), deltas.template get<K>())), ...);
+            ((total += rank_one_layer_norm_squared<K, Policy>(input_of<K>(cache, x), deltas.template get<K>())), ...);
         }(parameter_layers{});
         return total;
     }
 
     /// p <- p - lr g for every layer, g formed element by element from x and dy as backward
     /// would (the same roundings as writing g out and then running SGD::step).
-    template <class C, class X>
+    template <class Policy = kernels::simd::Native, class C, class X>
     static constexpr void rank_one_sgd(Parameters& p, const C& cache, const X& x, const Deltas& deltas, T lr) noexcept {
         [&]<std::size_t... K>(std::index_sequence<K...>) noexcept {
-            (layer<K>::rank_one_sgd(p.template get<K>(), input_of<K>(cache, x), deltas.template get<K>(), lr), ...);
+            (rank_one_layer_sgd<K, Policy>(p.template get<K>(), input_of<K>(cache, x), deltas.template get<K>(), lr), ...);
         }(parameter_layers{});
     }
 
@@ -334,41 +336,85 @@ private:
     }
 
     /// Layers K, K + 1, ... of the training-mode forward pass, from layer K's input.
-    template <std::size_t K, std::size_t B, class CacheRef, class Observer>
+    template <std::size_t K, class Policy, std::size_t B, class CacheRef, class Observer>
     static constexpr Matrix<T, B, out_size> forward_train_from(const Parameters& p,
                                                                const Matrix<T, B, layer<K>::in_size>& xk,
                                                                CacheRef& cache, Observer& observer) noexcept {
         if constexpr (keeps_boundary<K>()) cache.template get<0>().template get<K - 1>() = xk;
         if constexpr (K + 1 == layer_count && is_no_observer<Observer>) {
-            return forward_train<layer<K>>(p.template get<K>(), xk, cache.template get<1>().template get<K>());
+            return forward_train<layer<K>, Policy>(p.template get<K>(), xk, cache.template get<1>().template get<K>());
         } else {
-            auto yk = forward_train<layer<K>>(p.template get<K>(), xk, cache.template get<1>().template get<K>());
+            auto yk = forward_train<layer<K>, Policy>(p.template get<K>(), xk, cache.template get<1>().template get<K>());
             if constexpr (!is_no_observer<Observer>) observer.forward_output(hana::size_c<K>, yk);
             if constexpr (K + 1 == layer_count) {
                 return yk;
             } else {
-                return forward_train_from<K + 1>(p, yk, cache, observer);
+                return forward_train_from<K + 1, Policy>(p, yk, cache, observer);
             }
         }
     }
 
+    // The batch-1 steps of layer K on lane policy Policy where the layer takes one (ctnet's own
+    // layers do), else on its default lanes (see forward_inference).
+
+    template <std::size_t K, class Policy, class Dy>
+    static constexpr auto rank_one_input_gradient(const typename layer<K>::Parameters& pk, const Dy& dyk) noexcept {
+        if constexpr (requires { layer<K>::template input_gradient<Policy>(pk, dyk); }) {
+            return layer<K>::template input_gradient<Policy>(pk, dyk);
+        } else {
+            return layer<K>::input_gradient(pk, dyk);
+        }
+    }
+
+    template <std::size_t K, class Policy, class Xk, class Dy>
+    static constexpr T rank_one_layer_norm_squared(const Xk& xk, const Dy& dyk) noexcept {
+        if constexpr (requires { layer<K>::template rank_one_norm_squared<Policy>(xk, dyk); }) {
+            return layer<K>::template rank_one_norm_squared<Policy>(xk, dyk);
+        } else {
+            return layer<K>::rank_one_norm_squared(xk, dyk);
+        }
+    }
+
+    template <std::size_t K, class Policy, class Xk, class Dy>
+    static constexpr void rank_one_layer_sgd(typename layer<K>::Parameters& pk, const Xk& xk, const Dy& dyk,
+                                             T lr) noexcept {
+        if constexpr (requires { layer<K>::template rank_one_sgd<Policy>(pk, xk, dyk, lr); }) {
+            layer<K>::template rank_one_sgd<Policy>(pk, xk, dyk, lr);
+        } else {
+            layer<K>::rank_one_sgd(pk, xk, dyk, lr);
+        }
+    }
+
+    /// dL/dx of parameter-free layer K (batch 1), as above.
+    template <std::size_t K, class Policy, class C, class X, class Y, class Dy>
+    static constexpr auto parameter_free_input_gradient(const Parameters& p, const C& cache, const X& x, const Y& y,
+                                                        const Dy& dyk) noexcept {
+        using L = layer<K>;
+        typename L::Parameters none{};
+        const auto& ck = cache.template get<1>().template get<K>();
+        if constexpr (requires { L::template backward<true, Policy>(p.template get<K>(), none, ck, input_of<K>(cache, x),
+                                                                    output_of<K>(cache, y), dyk); }) {
+            return L::template backward<true, Policy>(p.template get<K>(), none, ck, input_of<K>(cache, x),
+                                                      output_of<K>(cache, y), dyk);
+        } else {
+            return L::template backward<true>(p.template get<K>(), none, ck, input_of<K>(cache, x),
+                                              output_of<K>(cache, y), dyk);
+        }
+    }
+
     /// Layers K, K - 1, ..., 0 of backward_deltas, from dL/dy of layer K.
-    template <std::size_t K, class C, class X, class Y, class Dy>
+    template <std::size_t K, class Policy, class C, class X, class Y, class Dy>
     static constexpr void deltas_from(const Parameters& p, const C& cache, const X& x, const Y& y, const Dy& dyk,
                                       Deltas& deltas) noexcept {
         using L = layer<K>;
         if constexpr (L::parameter_count > 0) {
             deltas.template get<K>() = dyk;
-            if constexpr (K > 0) deltas_from<K - 1>(p, cache, x, y, L::input_gradient(p.template get<K>(), dyk), deltas);
-        } else {
-            typename L::Parameters none{};
-            if constexpr (K > 0) {
-                deltas_from<K - 1>(p, cache, x, y,
-                                   L::template backward<true>(p.template get<K>(), none,
-                                                              cache.template get<1>().template get<K>(),
-                                                              input_of<K>(cache, x), output_of<K>(cache, y), dyk),
-                                   deltas);
-            }
+            if constexpr (K > 0)
+                deltas_from<K - 1, Policy>(p, cache, x, y, rank_one_input_gradient<K, Policy>(p.template get<K>(), dyk),
+                                           deltas);
+        } else if constexpr (K > 0) {
+            deltas_from<K - 1, Policy>(p, cache, x, y, parameter_free_input_gradient<K, Policy>(p, cache, x, y, dyk),
+                                       deltas);
         }
     }
 

@@ -105,6 +105,7 @@ namespace ctnet::kernels::x86_64_v3 {
 #include <ctnet/kernels/packed/simd.inc>
 #include <ctnet/kernels/packed/simd_math.inc>
 #include <ctnet/kernels/packed/elementwise.inc>
+#include <ctnet/kernels/packed/pieces.inc>
 #include <ctnet/kernels/packed/dense.inc>
 }  // namespace ctnet::kernels::x86_64_v3
 

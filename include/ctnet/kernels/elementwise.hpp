@@ -5,6 +5,7 @@
 #include <bit>
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 
 #include <ctnet/kernels/dispatch.hpp>
 #include <ctnet/kernels/simd.hpp>
@@ -170,105 +171,7 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std
     return detail::apply_elementwise<detail::TanhOp, Policy>(x, [](T v) { return math::tanh(v); });
 }
 
-namespace detail {
-
-template <std::size_t N>
-using index_constant = std::integral_constant<std::size_t, N>;
-
-/// Width and offset (from the end of the full packs) of chunk t, largest first, of a row's
-/// `rest` values that do not fill a pack.
-constexpr std::size_t rest_chunk_width(std::size_t rest, std::size_t t) noexcept {
-    for (std::size_t i = 0; i < t; ++i) rest -= std::bit_floor(rest);
-    return std::bit_floor(rest);
-}
-constexpr std::size_t rest_chunk_offset(std::size_t rest, std::size_t t) noexcept {
-    std::size_t offset = 0;
-    for (std::size_t i = 0; i < t; ++i) {
-        offset += std::bit_floor(rest);
-        rest -= std::bit_floor(rest);
-    }
-    return offset;
-}
-
-/// One row of for_each_piece: `Cols` elements from `base`, the first piece on chain First. The
-/// calls are written out by fold expressions over the index packs (C: a pack's place in a group
-/// of Chains, T: a rest chunk), not by a lambda per step: one function per row kind keeps the
-/// number of instantiations, and so compile time, low.
-template <std::size_t Lanes, std::size_t Chains, std::size_t Cols, std::size_t First, class F, std::size_t... C,
-          std::size_t... T>
-[[gnu::always_inline]] inline void for_each_piece_of_row(std::size_t base, F& f, std::index_sequence<C...>,
-                                                         std::index_sequence<T...>) noexcept {
-    constexpr std::size_t packs = Cols / Lanes, grouped = packs / Chains * Chains;
-    for (std::size_t j = 0; j < grouped; j += Chains)
-        (f(base + (j + C) * Lanes, index_constant<Lanes>{}, index_constant<(First + C) % Chains>{}), ...);
-    ((C < packs - grouped ? f(base + (grouped + C) * Lanes, index_constant<Lanes>{},
-                              index_constant<(First + C) % Chains>{})
-                          : void()),
-     ...);
-    (f(base + packs * Lanes + rest_chunk_offset(Cols % Lanes, T), index_constant<rest_chunk_width(Cols % Lanes, T)>{},
-       index_constant<(First + packs + T) % Chains>{}),
-     ...);
-}
-
-/// Rows `first + Q` of for_each_piece, row q starting on chain q per_row mod Chains.
-template <std::size_t Lanes, std::size_t Chains, std::size_t Cols, std::size_t PerRow, class F, std::size_t... Q>
-[[gnu::always_inline]] inline void for_each_piece_of_rows(std::size_t first, F& f, std::index_sequence<Q...>) noexcept {
-    (void)first;
-    (void)f;
-    (for_each_piece_of_row<Lanes, Chains, Cols, Q * PerRow % Chains>(
-         (first + Q) * Cols, f, std::make_index_sequence<Chains>{},
-         std::make_index_sequence<static_cast<std::size_t>(std::popcount(Cols % Lanes))>{}),
-     ...);
-}
-
-}  // namespace detail
-
-/// Visits the elements of a Rows x Cols matrix in the pieces the dense kernels load and store
-/// them: row by row (a column vector as one row), each row as packs of `Lanes`, then the rest
-/// in chunks of decreasing powers of two (20 = 16 + 4). Calls
-/// `f(offset, std::integral_constant<std::size_t, Width>{}, std::integral_constant<std::size_t, Chain>{})`
-/// with Chain = the piece's index modulo Chains (unrolled: rows four at a time, packs Chains at a
-/// time), so that a caller can spread pieces over Chains independent accumulators.
-///
-/// Why pieces: a pass that reads values just written (the gradient norm after backward, the
-/// forward pass after an update) must read them in the pieces they were written in. A load that
-/// spans two stores still in the store buffer cannot be forwarded and waits for both to reach
-/// the cache, ~20 cycles each time (on a small network most of the pass).
-template <std::size_t Lanes, std::size_t Chains, std::size_t Rows, std::size_t Cols, class F>
-[[gnu::always_inline]] inline void for_each_piece(F&& f) noexcept {
-    static_assert(4 % Chains == 0, "ctnet: for_each_piece spreads rows of four over the chains");
-    constexpr std::size_t rows = Cols == 1 ? 1 : Rows, cols = Cols == 1 ? Rows : Cols;
-    // Pieces per row: packs, then one per set bit of the rest.
-    constexpr std::size_t per_row = cols / Lanes + static_cast<std::size_t>(std::popcount(cols % Lanes));
-    constexpr std::size_t quads = rows / 4 * 4;
-    for (std::size_t r = 0; r < quads; r += 4)
-        detail::for_each_piece_of_rows<Lanes, Chains, cols, per_row>(r, f, std::make_index_sequence<4>{});
-    detail::for_each_piece_of_rows<Lanes, Chains, cols, per_row>(quads, f, std::make_index_sequence<rows - quads>{});
-}
-
-/// A run-time sum of squares over the elements of any number of matrices, kept lane-wise in
-/// several partial sums (a sum written strictly left to right is one long dependency chain the
-/// compiler may not split) and reduced across lanes once, by `total()`: summing many small
-/// tensors costs one horizontal reduction, not one per tensor. Reads in for_each_piece's pieces
-/// (narrow ones zero-extended). Not for constant evaluation (sum_of_squares has a constexpr path).
-template <class T, simd::LanePolicy Policy = simd::Native>
-struct SquareSum {
-    static constexpr std::size_t lanes = simd::lanes<Policy, T>;
-    static constexpr std::size_t chains = 4;  // add latency x throughput
-    using V = simd::pack<T, lanes>;
-    V acc[chains] = {};
-
-    template <std::size_t Rows, std::size_t Cols>
-    [[gnu::always_inline]] void add(const Matrix<T, Rows, Cols>& x) noexcept {
-        const T* p = x.data;
-        for_each_piece<lanes, chains, Rows, Cols>([&](std::size_t offset, auto width, auto chain) CTNET_INLINE_LAMBDA {
-            const V v = simd::widen<lanes, T, decltype(width)::value>(simd::load<decltype(width)::value>(p + offset));
-            acc[decltype(chain)::value] = v * v + acc[decltype(chain)::value];
-        });
-    }
-
-    [[nodiscard]] T total() const noexcept { return simd::sum_lanes<T, lanes>(simd::tree_sum<0, chains>(acc)); }
-};
+#include <ctnet/kernels/packed/pieces.inc>
 
 /// a[k] = a[k] - s b[k] for every element (plain SGD's update, with s the learning rate), in
 /// for_each_piece's pieces: the next forward pass reads the new weights in those pieces.
@@ -276,13 +179,10 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std
 constexpr void subtract_scaled(Matrix<T, Rows, Cols>& a, const Matrix<T, Rows, Cols>& b, T s) noexcept {
     if (std::is_constant_evaluated()) {
         for (std::size_t k = 0; k < Rows * Cols; ++k) a[k] = a[k] - s * b[k];
+    } else if constexpr (dispatched<Policy>) {
+        x86_64_v3::detail::subtract_scaled_values<DispatchPolicy, T, Rows, Cols>(a.data, b.data, s);
     } else {
-        constexpr std::size_t lanes = simd::lanes<Policy, T>;
-        for_each_piece<lanes, 1, Rows, Cols>([&](std::size_t offset, auto width, auto) CTNET_INLINE_LAMBDA {
-            constexpr std::size_t w = decltype(width)::value;
-            const auto x = simd::load<w>(a.data + offset);
-            simd::store(a.data + offset, x - simd::splat<w>(s) * simd::load<w>(b.data + offset));
-        });
+        detail::packed_subtract_scaled<Policy, T, Rows, Cols>(a.data, b.data, s);
     }
 }
 
@@ -295,26 +195,10 @@ constexpr void subtract_scaled_outer(Matrix<T, In, Out>& w, const Matrix<T, 1, I
     if (std::is_constant_evaluated()) {
         for (std::size_t i = 0; i < In; ++i)
             for (std::size_t o = 0; o < Out; ++o) w(i, o) = w(i, o) - s * (x[i] * dy[o]);
-    } else if constexpr (Out == 1) {
-        // One column: the pieces run along i.
-        constexpr std::size_t lanes = simd::lanes<Policy, T>;
-        const T d = dy[0];
-        for_each_piece<lanes, 1, In, 1>([&](std::size_t offset, auto width, auto) CTNET_INLINE_LAMBDA {
-            constexpr std::size_t n = decltype(width)::value;
-            const auto g = simd::load<n>(x.data + offset) * simd::splat<n>(d);
-            simd::store(w.data + offset, simd::load<n>(w.data + offset) - simd::splat<n>(s) * g);
-        });
+    } else if constexpr (dispatched<Policy>) {
+        x86_64_v3::detail::subtract_scaled_outer_values<DispatchPolicy, T, In, Out>(w.data, x.data, dy.data, s);
     } else {
-        constexpr std::size_t lanes = simd::lanes<Policy, T>;
-        for (std::size_t i = 0; i < In; ++i) {
-            T* row = w.row(i);
-            const T xi = x[i];
-            for_each_piece<lanes, 1, 1, Out>([&](std::size_t offset, auto width, auto) CTNET_INLINE_LAMBDA {
-                constexpr std::size_t n = decltype(width)::value;
-                const auto g = simd::splat<n>(xi) * simd::load<n>(dy.data + offset);
-                simd::store(row + offset, simd::load<n>(row + offset) - simd::splat<n>(s) * g);
-            });
-        }
+        detail::packed_subtract_scaled_outer<Policy, T, In, Out>(w.data, x.data, dy.data, s);
     }
 }
 
@@ -376,10 +260,10 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std
 [[nodiscard]] constexpr T sum_of_squares(const Matrix<T, Rows, Cols>& x) noexcept {
     if (std::is_constant_evaluated()) {
         return detail::sum_of_squares_values(x.data, Rows * Cols);
+    } else if constexpr (dispatched<Policy>) {
+        return x86_64_v3::detail::sum_of_squares_packed<DispatchPolicy, T, Rows, Cols>(x.data);
     } else {
-        SquareSum<T, Policy> sum;
-        sum.add(x);
-        return sum.total();
+        return detail::packed_sum_of_squares<Policy, T, Rows, Cols>(x.data);
     }
 }
 

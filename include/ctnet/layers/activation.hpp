@@ -56,15 +56,15 @@ template <class A, class Policy = kernels::simd::Native, class T, std::size_t B,
 }
 
 /// dL/dx = dL/dy * A'(x) from the output y, as above.
-template <class A, class T, std::size_t B, std::size_t N>
+template <class A, class Policy = kernels::simd::Native, class T, std::size_t B, std::size_t N>
 [[nodiscard]] constexpr Matrix<T, B, N> activation_gradient_from_output(const Matrix<T, B, N>& y,
                                                                         const Matrix<T, B, N>& dy) noexcept {
     if constexpr (std::is_same_v<A, ReLU>) {
-        return kernels::relu_backward(y, dy);
+        return kernels::relu_backward<Policy>(y, dy);
     } else if constexpr (std::is_same_v<A, Sigmoid>) {
-        return kernels::sigmoid_backward(y, dy);
+        return kernels::sigmoid_backward<Policy>(y, dy);
     } else if constexpr (std::is_same_v<A, Tanh>) {
-        return kernels::tanh_backward(y, dy);
+        return kernels::tanh_backward<Policy>(y, dy);
     } else {
         return kernels::map(y, dy, [](T yv, T g) noexcept { return g * A::derivative_from_output(yv); });
     }
@@ -85,13 +85,14 @@ struct ActivationLayer : ParameterFreeLayer<T, N, N> {
         return activation_values<A, Policy>(x);
     }
 
-    template <bool WantInputGradient, std::size_t B, class X, class Y>
+    /// Policy: the kernels' lane policy, as for forward (train_step's dispatched batch-1 step).
+    template <bool WantInputGradient, class Policy = kernels::simd::Native, std::size_t B, class X, class Y>
     static constexpr auto backward(const Parameters&, Parameters&, const NotStored&, const X& x, const Y& y,
                                    const Matrix<T, B, N>& dy) noexcept {
         if constexpr (!WantInputGradient) {
             return NotStored{};
         } else if constexpr (A::derivative_from == DerivativeFrom::output) {
-            return activation_gradient_from_output<A>(y, dy);
+            return activation_gradient_from_output<A, Policy>(y, dy);
         } else if constexpr (A::derivative_from == DerivativeFrom::input) {
             return kernels::map(x, dy, [](T xv, T g) noexcept { return g * A::derivative_from_input(xv); });
         } else {

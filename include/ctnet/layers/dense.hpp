@@ -78,20 +78,23 @@ struct DenseLayer {
     // Batch 1: dL/dW^T = x^T dy (rank one), dL/db = dy. What train_step's plain-SGD path uses.
     static constexpr bool rank_one_gradient = true;
 
-    template <std::size_t B>
+    // Policy: the kernels' lane policy, as for forward (train_step's dispatched batch-1 step).
+    template <class Policy = kernels::simd::Native, std::size_t B>
     [[nodiscard]] static constexpr Matrix<T, B, In> input_gradient(const Parameters& p, const Matrix<T, B, Out>& dy) noexcept {
-        return kernels::linear_input_gradient(dy, p.weight_t);
+        return kernels::linear_input_gradient<Policy>(dy, p.weight_t);
     }
 
     /// |x^T dy|^2 + |dy|^2 (the bias) = |x|^2 |dy|^2 + |dy|^2.
+    template <class Policy = kernels::simd::Native>
     [[nodiscard]] static constexpr T rank_one_norm_squared(const Matrix<T, 1, In>& x, const Matrix<T, 1, Out>& dy) noexcept {
-        const T dy_squares = kernels::sum_of_squares(dy);
-        return kernels::sum_of_squares(x) * dy_squares + (has_bias ? dy_squares : T(0));
+        const T dy_squares = kernels::sum_of_squares<Policy>(dy);
+        return kernels::sum_of_squares<Policy>(x) * dy_squares + (has_bias ? dy_squares : T(0));
     }
 
+    template <class Policy = kernels::simd::Native>
     static constexpr void rank_one_sgd(Parameters& p, const Matrix<T, 1, In>& x, const Matrix<T, 1, Out>& dy, T lr) noexcept {
-        kernels::subtract_scaled_outer(p.weight_t, x, dy, lr);
-        if constexpr (has_bias) kernels::subtract_scaled(p.bias, dy, lr);
+        kernels::subtract_scaled_outer<Policy>(p.weight_t, x, dy, lr);
+        if constexpr (has_bias) kernels::subtract_scaled<Policy>(p.bias, dy, lr);
     }
 
     /// Writes the batch-1 gradients from x and dy as `backward` (GradientWrite::overwrite) writes
