@@ -139,6 +139,26 @@ TEST_CASE("train_step: finite gradients whose norm overflows are applied, the no
 
 namespace {
 
+/// train_step with plain SGD at batch 1, except where it runs the kernels' AVX2 copy (an x86-64
+/// baseline build on a processor with AVX2 and FMA; dispatch_training.cpp checks that step): there
+/// the same step through the network's members on the baseline's lanes, what train_step runs
+/// elsewhere. This file is built again with CTNET_DISPATCH=0, where train_step itself runs.
+template <class Net, class Loss, class Target>
+ctnet::StepResult<typename Net::scalar> plain_sgd_step(Net& net, ctnet::SGD<Net>& sgd, const Loss& loss,
+                                                       const Matrix<typename Net::scalar, 1, Net::in_size>& x,
+                                                       const Target& target) {
+    using T = typename Net::scalar;
+    if (!ctnet::kernels::dispatch_available()) return ctnet::train_step(net, sgd, loss, x, target);
+    typename Net::template Workspace<1> ws;
+    const auto y = net.forward(x, ws);
+    Matrix<T, 1, Net::out_size> dy;
+    const T value = loss.gradient(y, target, dy);
+    typename Net::Gradients not_written;
+    const T norm = net.rank_one_sgd_step(ws, dy, static_cast<T>(sgd.learning_rate), not_written);
+    ++sgd.steps;
+    return {value, norm, Status::ok};
+}
+
 /// train_step with plain SGD at batch 1 on Dense-only networks takes the rank-one path
 /// (Network::rank_one_sgd_step); the general path is backward_overwrite, gradient_norm and
 /// SGD::step. Both must give the same parameters, bit for bit, step after step.
@@ -154,7 +174,7 @@ void check_rank_one_matches_general(const Loss& loss, MakeTarget make_target) {
     for (int step = 0; step < 20; ++step) {
         const auto x = random_matrix<T, 1, Net::in_size>(rng);
         const auto target = make_target(rng);
-        const auto result = ctnet::train_step(fast, fast_sgd, loss, x, target);
+        const auto result = plain_sgd_step(fast, fast_sgd, loss, x, target);
         REQUIRE(result.status == Status::ok);
 
         typename Net::template Workspace<1> ws;
