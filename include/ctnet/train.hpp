@@ -83,7 +83,9 @@ template <class Net, class Loss, class Target>
 /// with parameters are all Dense updates straight from each layer's input and dL/dy
 /// (Network::rank_one_sgd_step): the same parameters, bit for bit, without writing the
 /// gradients out; StepResult::gradient_norm is then computed from those factors (equal up to
-/// rounding).
+/// rounding). In an x86-64 baseline build that step runs the kernels' AVX2 copy where the
+/// processor has AVX2 and FMA (kernels/dispatch.hpp): the same formulas on 8 lanes with fused
+/// multiply-adds, so the parameters may differ from the baseline's in the last bits.
 template <class Net, class Optimizer, class Loss, std::size_t B, class Target, class Clipping = NoClipping>
 constexpr StepResult<typename Net::scalar> train_step(Net& net, Optimizer& optimizer, const Loss& loss,
                                                       const Matrix<typename Net::scalar, B, Net::in_size>& x,

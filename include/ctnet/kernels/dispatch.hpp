@@ -1,6 +1,5 @@
 // The kernels' second copy, compiled for x86-64-v3's vector unit (AVX2 and FMA), for the
-// run-time dispatch of inference and batch training in programs built for the x86-64 baseline
-// (SSE2).
+// run-time dispatch of inference and training in programs built for the x86-64 baseline (SSE2).
 //
 // A program compiled without -march (the baseline, as distributions build) runs ctnet's kernels
 // on 4-lane SSE2 packs without fused multiply-add, on any machine. Where CTNET_DISPATCH is on,
@@ -8,18 +7,22 @@
 // ctnet::kernels::x86_64_v3, with every function in them compiled for AVX2 and FMA (GCC's
 // `#pragma GCC target`, Clang's `#pragma clang attribute`). The baseline kernels hand work on
 // DispatchPolicy to this copy, at its entry points (packed_forward, map_values, map_values2,
-// exp_shifted_row, packed_weight_gradient, packed_bias_gradient, packed_input_gradient), and
-// two kinds of callers use it, only where the processor and the OS support those instructions
+// exp_shifted_row, packed_weight_gradient, packed_bias_gradient, packed_input_gradient,
+// subtract_scaled_values, subtract_scaled_outer_values, sum_of_squares_packed), and three kinds
+// of callers use it, only where the processor and the OS support those instructions
 // (`__builtin_cpu_supports`, which reads what libgcc's start-up code found, XCR0 included):
 // - Network::forward on one sample calls its second copy of forward_one (network.hpp,
 //   forward_one_dispatched: compiled for AVX2 and FMA, every call inside inlined by `flatten`),
 //   whose layers run on DispatchPolicy.
+// - train_step's plain-SGD step at batch 1 (train.hpp, detail::plain_sgd_step_dispatched) is
+//   compiled the same way: forward pass, loss, the backward pass for the deltas, the norm and the
+//   update on DispatchPolicy.
 // - A kernel called on the default policy over a batch (more than one row: batch inference, and
 //   a training step's forward and backward products, activations, their derivatives, softmax)
 //   tests at run time whether to hand its work to this copy (`dispatched_at_run_time`), each
 //   a call into it.
-// The rest of training (batch-1 steps, gradient norms, optimizer updates) keeps the baseline
-// code.
+// The rest of training (batch-1 steps with another optimizer, momentum, weight decay or
+// clipping; gradient norms and optimizer updates after a batch) keeps the baseline code.
 //
 // Why a copy rather than 32-byte packs in the baseline's templates: a function compiled for the
 // baseline may not take or return a 32-byte vector (its calling convention differs without AVX;

@@ -21,8 +21,8 @@
 // kernels take another path there (std::is_constant_evaluated()); see kernels/dense.hpp.
 //
 // The definitions are in kernels/packed/simd.inc, as are the other pack-level kernels
-// (packed/simd_math.inc, elementwise.inc, dense.inc): kernels/dispatch.hpp includes them a second
-// time, compiled for AVX2 and FMA, for the run-time dispatch of batch-1 inference.
+// (packed/simd_math.inc, elementwise.inc, pieces.inc, dense.inc): kernels/dispatch.hpp includes
+// them a second time, compiled for AVX2 and FMA, for the run-time dispatch.
 #pragma once
 
 #include <bit>
