@@ -147,7 +147,8 @@ template <class P>
 
 namespace ctnet {
 
-/// The code Network::forward (inference) can run.
+/// The code Network::forward (inference) can run; train_step's dispatched parts (see above) make
+/// the same choice.
 enum class ForwardTarget {
     compiled,  ///< the code of the compiler's target (no dispatch, or a processor without AVX2 and FMA)
     avx2_fma   ///< the kernels' copy for AVX2 and FMA (run-time dispatch, see above)
