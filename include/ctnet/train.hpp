@@ -31,6 +31,7 @@ constexpr bool target_finite(const Target& target) noexcept {
         return true;  // class indices: checked by the loss (an index out of range gives NaN)
     }
 }
+
 /// Whether train_step takes the plain-SGD path at batch 1 (see there) for these types.
 template <class Net, class Optimizer, class Clipping, std::size_t B>
 inline constexpr bool plain_sgd_path = B == 1 && Net::Chain::rank_one_gradients &&
