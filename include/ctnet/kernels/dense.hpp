@@ -118,7 +118,13 @@ template <class P, bool HasBias, class T, std::size_t B, std::size_t In, std::si
         if (on_dispatch_copy<P>())
             return x86_64_v3::detail::packed_forward<DispatchPolicy, HasBias, T, B, In, Out>(x, wt, bias, y);
     }
-    if constexpr (!dispatched<P>) packed_forward<P, HasBias, T, B, In, Out>(x, wt, bias, y);
+    if constexpr (!dispatched<P>) {
+        if constexpr (B > 1) {
+            out_of_line<&packed_forward<P, HasBias, T, B, In, Out>>(x, wt, bias, y);
+        } else {
+            packed_forward<P, HasBias, T, B, In, Out>(x, wt, bias, y);
+        }
+    }
 }
 
 template <Start S, class P, class T, std::size_t B, std::size_t In, std::size_t Out>
@@ -128,7 +134,13 @@ template <Start S, class P, class T, std::size_t B, std::size_t In, std::size_t 
         if (on_dispatch_copy<P>())
             return x86_64_v3::detail::packed_weight_gradient<start, DispatchPolicy, T, B, In, Out>(x, dy, gwt);
     }
-    if constexpr (!dispatched<P>) packed_weight_gradient<S, P, T, B, In, Out>(x, dy, gwt);
+    if constexpr (!dispatched<P>) {
+        if constexpr (B > 1) {
+            out_of_line<&packed_weight_gradient<S, P, T, B, In, Out>>(x, dy, gwt);
+        } else {
+            packed_weight_gradient<S, P, T, B, In, Out>(x, dy, gwt);
+        }
+    }
 }
 
 template <Start S, class P, class T, std::size_t B, std::size_t Out>
@@ -138,7 +150,13 @@ template <Start S, class P, class T, std::size_t B, std::size_t Out>
         if (on_dispatch_copy<P>())
             return x86_64_v3::detail::packed_bias_gradient<start, DispatchPolicy, T, B, Out>(dy, gbias);
     }
-    if constexpr (!dispatched<P>) packed_bias_gradient<S, P, T, B, Out>(dy, gbias);
+    if constexpr (!dispatched<P>) {
+        if constexpr (B > 1) {
+            out_of_line<&packed_bias_gradient<S, P, T, B, Out>>(dy, gbias);
+        } else {
+            packed_bias_gradient<S, P, T, B, Out>(dy, gbias);
+        }
+    }
 }
 
 template <class P, class T, std::size_t B, std::size_t In, std::size_t Out>
@@ -147,7 +165,13 @@ template <class P, class T, std::size_t B, std::size_t In, std::size_t Out>
         if (on_dispatch_copy<P>())
             return x86_64_v3::detail::packed_input_gradient<DispatchPolicy, T, B, In, Out>(dy, wt, dx);
     }
-    if constexpr (!dispatched<P>) packed_input_gradient<P, T, B, In, Out>(dy, wt, dx);
+    if constexpr (!dispatched<P>) {
+        if constexpr (B > 1) {
+            out_of_line<&packed_input_gradient<P, T, B, In, Out>>(dy, wt, dx);
+        } else {
+            packed_input_gradient<P, T, B, In, Out>(dy, wt, dx);
+        }
+    }
 }
 
 }  // namespace detail

@@ -94,6 +94,22 @@ inline constexpr bool dispatched_at_run_time = CTNET_DISPATCH && Rows > 1 && std
 template <class P, std::size_t Rows>
 inline constexpr bool may_dispatch = dispatched<P> || dispatched_at_run_time<P, Rows>;
 
+namespace detail {
+
+/// Calls Product(args...) from a function of its own, never inlined into the caller: how the
+/// entry points above run a batch's kernels (more than one row) in this copy. Each kernel shape is
+/// then compiled and optimised once, not once per caller it would be inlined into (a network's
+/// inference and its training step at the same batch size), for the cost of a call next to
+/// microseconds of work. g++ -O3 -march=native on bench/compile_cost/topologies.cpp: 9.3 -> 7.7 s
+/// (medians of alternating runs on a loaded machine), batch-32 times within noise. Batch-1 kernels
+/// stay inline: there a small network's latency is its kernels', and calls cost 20-35% (T1, T2).
+template <auto Product, class... A>
+[[gnu::noinline]] void out_of_line(A... args) noexcept {
+    Product(args...);
+}
+
+}  // namespace detail
+
 }  // namespace ctnet::kernels
 
 #if CTNET_DISPATCH
