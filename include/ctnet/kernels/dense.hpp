@@ -118,13 +118,7 @@ template <class P, bool HasBias, class T, std::size_t B, std::size_t In, std::si
         if (on_dispatch_copy<P>())
             return x86_64_v3::detail::packed_forward<DispatchPolicy, HasBias, T, B, In, Out>(x, wt, bias, y);
     }
-    if constexpr (!dispatched<P>) {
-        if constexpr (B > 1) {
-            out_of_line<&packed_forward<P, HasBias, T, B, In, Out>>(x, wt, bias, y);
-        } else {
-            packed_forward<P, HasBias, T, B, In, Out>(x, wt, bias, y);
-        }
-    }
+    if constexpr (!dispatched<P>) run_here<B, &packed_forward<P, HasBias, T, B, In, Out>>(x, wt, bias, y);
 }
 
 template <Start S, class P, class T, std::size_t B, std::size_t In, std::size_t Out>
@@ -134,13 +128,7 @@ template <Start S, class P, class T, std::size_t B, std::size_t In, std::size_t 
         if (on_dispatch_copy<P>())
             return x86_64_v3::detail::packed_weight_gradient<start, DispatchPolicy, T, B, In, Out>(x, dy, gwt);
     }
-    if constexpr (!dispatched<P>) {
-        if constexpr (B > 1) {
-            out_of_line<&packed_weight_gradient<S, P, T, B, In, Out>>(x, dy, gwt);
-        } else {
-            packed_weight_gradient<S, P, T, B, In, Out>(x, dy, gwt);
-        }
-    }
+    if constexpr (!dispatched<P>) run_here<B, &packed_weight_gradient<S, P, T, B, In, Out>>(x, dy, gwt);
 }
 
 template <Start S, class P, class T, std::size_t B, std::size_t Out>
@@ -150,13 +138,7 @@ template <Start S, class P, class T, std::size_t B, std::size_t Out>
         if (on_dispatch_copy<P>())
             return x86_64_v3::detail::packed_bias_gradient<start, DispatchPolicy, T, B, Out>(dy, gbias);
     }
-    if constexpr (!dispatched<P>) {
-        if constexpr (B > 1) {
-            out_of_line<&packed_bias_gradient<S, P, T, B, Out>>(dy, gbias);
-        } else {
-            packed_bias_gradient<S, P, T, B, Out>(dy, gbias);
-        }
-    }
+    if constexpr (!dispatched<P>) run_here<B, &packed_bias_gradient<S, P, T, B, Out>>(dy, gbias);
 }
 
 template <class P, class T, std::size_t B, std::size_t In, std::size_t Out>
@@ -165,13 +147,7 @@ template <class P, class T, std::size_t B, std::size_t In, std::size_t Out>
         if (on_dispatch_copy<P>())
             return x86_64_v3::detail::packed_input_gradient<DispatchPolicy, T, B, In, Out>(dy, wt, dx);
     }
-    if constexpr (!dispatched<P>) {
-        if constexpr (B > 1) {
-            out_of_line<&packed_input_gradient<P, T, B, In, Out>>(dy, wt, dx);
-        } else {
-            packed_input_gradient<P, T, B, In, Out>(dy, wt, dx);
-        }
-    }
+    if constexpr (!dispatched<P>) run_here<B, &packed_input_gradient<P, T, B, In, Out>>(dy, wt, dx);
 }
 
 }  // namespace detail

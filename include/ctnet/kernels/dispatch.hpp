@@ -108,6 +108,17 @@ template <auto Product, class... A>
     Product(args...);
 }
 
+/// Calls Kernel(args...) over Rows rows in this copy: out of line for a batch (above), inline
+/// for one row.
+template <std::size_t Rows, auto Kernel, class... A>
+[[gnu::always_inline]] inline void run_here(A... args) noexcept {
+    if constexpr (Rows > 1) {
+        out_of_line<Kernel>(args...);
+    } else {
+        Kernel(args...);
+    }
+}
+
 }  // namespace detail
 
 }  // namespace ctnet::kernels

@@ -61,13 +61,7 @@ template <class Op, class P, class T, std::size_t Rows, std::size_t Count>
         using CopyOp = x86_64_v3::detail::unary_op<Op::id>;
         if (on_dispatch_copy<P>()) return x86_64_v3::detail::map_values<CopyOp, DispatchPolicy, T, Count>(in, out);
     }
-    if constexpr (!dispatched<P>) {
-        if constexpr (Rows > 1) {
-            out_of_line<&packed_map<Op, P, T, Count>>(in, out, T(0));
-        } else {
-            packed_map<Op, P, T, Count>(in, out);
-        }
-    }
+    if constexpr (!dispatched<P>) run_here<Rows, &packed_map<Op, P, T, Count>>(in, out, T(0));
 }
 
 template <class Op, class P, class T, std::size_t Rows, std::size_t Count>
@@ -76,13 +70,7 @@ template <class Op, class P, class T, std::size_t Rows, std::size_t Count>
         using CopyOp = x86_64_v3::detail::binary_op<Op::id>;
         if (on_dispatch_copy<P>()) return x86_64_v3::detail::map_values2<CopyOp, DispatchPolicy, T, Count>(a, b, out);
     }
-    if constexpr (!dispatched<P>) {
-        if constexpr (Rows > 1) {
-            out_of_line<&packed_map2<Op, P, T, Count>>(a, b, out);
-        } else {
-            packed_map2<Op, P, T, Count>(a, b, out);
-        }
-    }
+    if constexpr (!dispatched<P>) run_here<Rows, &packed_map2<Op, P, T, Count>>(a, b, out);
 }
 
 /// Whether Op's output for one sample is handed to the next layer through memory (see
