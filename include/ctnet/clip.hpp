@@ -29,7 +29,8 @@ template <class Net>
         return math::sqrt(sum_of_norms_squared);
     } else {
         kernels::SquareSum<T> sum;
-        Net::for_each_tensor([&sum](const auto& tensor) noexcept { sum.add(tensor); }, grads);
+        Net::for_each_tensor([&sum](const auto& tensor) noexcept { sum.add_rows(tensor.data, tensor.rows, tensor.cols); },
+                             grads);
         return math::sqrt(sum.total());
     }
 }

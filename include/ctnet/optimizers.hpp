@@ -46,7 +46,7 @@ constexpr void sgd_update(T* p, const T* g, T* v, std::size_t n, const SgdCoeffi
 
 /// sgd_update at run time: out of line, one copy per scalar type.
 template <class T>
-[[gnu::noinline]] inline void sgd_update_out_of_line(T* p, const T* g, T* v, std::size_t n, SgdCoefficients<T> c) noexcept {
+[[CTNET_ONE_COPY]] inline void sgd_update_out_of_line(T* p, const T* g, T* v, std::size_t n, SgdCoefficients<T> c) noexcept {
     sgd_update(p, g, v, n, c);
 }
 
@@ -78,7 +78,7 @@ constexpr void adam_update(T* p, const T* g, T* m, T* v, std::size_t n, bool wei
 
 /// adam_update at run time: out of line, one copy per scalar type (see sgd_update).
 template <bool Decoupled, class T>
-[[gnu::noinline]] inline void adam_update_out_of_line(T* p, const T* g, T* m, T* v, std::size_t n, bool weight_decay,
+[[CTNET_ONE_COPY]] inline void adam_update_out_of_line(T* p, const T* g, T* m, T* v, std::size_t n, bool weight_decay,
                                                       AdamCoefficients<T> c) noexcept {
     adam_update<Decoupled>(p, g, m, v, n, weight_decay, c);
 }
@@ -120,10 +120,15 @@ struct SGD {
         const T lr = static_cast<T>(learning_rate), mu = static_cast<T>(momentum);
         const T wd = static_cast<T>(weight_decay), damp = static_cast<T>(1.0 - dampening);
         const bool first = steps == 0;
+        const bool plain = weight_decay == 0.0 && momentum == 0.0;
         Net::for_each_tensor(
             [&](auto& p, const auto& g, auto& v) noexcept {
-                if (weight_decay == 0.0 && momentum == 0.0) {  // plain SGD: p <- p - lr g
-                    kernels::subtract_scaled(p, g, lr);
+                if (plain) {  // p <- p - lr g
+                    if (std::is_constant_evaluated()) {
+                        kernels::subtract_scaled(p, g, lr);
+                    } else {
+                        kernels::detail::subtract_scaled_rows<kernels::simd::Native>(p.data, g.data, lr, p.rows, p.cols);
+                    }
                     return;
                 }
                 const detail::SgdCoefficients<T> c{lr, mu, wd, damp, weight_decay != 0.0, momentum != 0.0,

@@ -219,7 +219,7 @@ constexpr T sum_of_squares_values(const T* p, std::size_t n) noexcept {
 /// off the hot path (gradients_finite runs only after a non-finite gradient norm) whose per-shape
 /// copies of all_finite would cost compile time for nothing.
 template <class T>
-[[gnu::noinline]] bool all_finite_values_packed(const T* p, std::size_t n) noexcept {
+[[CTNET_ONE_COPY]] bool all_finite_values_packed(const T* p, std::size_t n) noexcept {
     constexpr std::size_t lanes = simd::lanes<simd::Native, T>;
     using V = simd::pack<T, lanes>;
     V acc[4] = {};

@@ -43,6 +43,17 @@
 #define CTNET_INLINE_LAMBDA
 #endif
 
+// Marks a function that exists to be compiled once (a shared out-of-line helper): never inlined,
+// and under GCC not cloned either (`noipa`). GCC's -O3 otherwise specialises such a helper per
+// call site's constant arguments (sgd_update_out_of_line came out as three 3-6 KB clones), and
+// each clone is vectorised and unrolled anew: about 0.5 s of bench/compile_cost/topologies.cpp's
+// compile time. Clang neither has `noipa` nor clones this way.
+#if defined(__GNUC__) && !defined(__clang__)
+#define CTNET_ONE_COPY gnu::noipa
+#else
+#define CTNET_ONE_COPY gnu::noinline
+#endif
+
 namespace ctnet::kernels {
 #include <ctnet/kernels/packed/simd.inc>
 }  // namespace ctnet::kernels
