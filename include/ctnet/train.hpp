@@ -37,6 +37,26 @@ template <class Net, class Optimizer, class Clipping, std::size_t B>
 inline constexpr bool plain_sgd_path = B == 1 && Net::Chain::rank_one_gradients &&
                                        std::is_same_v<Optimizer, SGD<Net>> && std::is_same_v<Clipping, NoClipping>;
 
+/// train_step's general path once the gradients are written: their norm, the refusal of a
+/// non-finite gradient, clipping and the optimizer's step. StepResult::loss is left zero for the
+/// caller. Never inlined: train_step's batch-1 and batch-B instantiations for one network,
+/// optimizer and clipping share one copy (a pass over every tensor is code per tensor).
+template <class Net, class Optimizer, class Clipping>
+[[gnu::noinline]] constexpr StepResult<typename Net::scalar> apply_gradients(Net& net, Optimizer& optimizer,
+                                                                             typename Net::Gradients& grads,
+                                                                             const Clipping& clipping) noexcept {
+    using T = typename Net::scalar;
+    // One pass over the gradients in the common case: a finite norm proves them all finite.
+    const T norm = gradient_norm<Net>(grads);
+    if (!math::isfinite(norm) && !gradients_finite<Net>(grads)) return {T(0), T(0), Status::non_finite_gradient};
+    if constexpr (std::is_same_v<Clipping, ClipByNorm>) {
+        scale_to_norm<Net>(grads, norm, clipping.max_norm);
+    } else if constexpr (std::is_same_v<Clipping, ClipByValue>) {
+        clip_gradient_value<Net>(grads, clipping.clip_value);
+    }
+    return {T(0), norm, optimizer.step(net.parameters, grads)};
+}
+
 #if CTNET_DISPATCH
 /// train_step's plain-SGD path at batch 1 (forward, loss, the deltas, the norm from them, the
 /// update), compiled for AVX2 and FMA, its layers on kernels::DispatchPolicy: the batch-1
@@ -146,17 +166,10 @@ constexpr StepResult<typename Net::scalar> train_step(Net& net, Optimizer& optim
     } else {
         net.backward_overwrite(ws, dy, grads);
     }
-    // One pass over the gradients in the common case: a finite norm proves them all finite.
-    const T norm = gradient_norm<Net>(grads);
-    if (!math::isfinite(norm) && !gradients_finite<Net>(grads)) return {value, T(0), Status::non_finite_gradient};
-    if constexpr (std::is_same_v<Clipping, ClipByNorm>) {
-        detail::scale_to_norm<Net>(grads, norm, clipping.max_norm);
-    } else if constexpr (std::is_same_v<Clipping, ClipByValue>) {
-        clip_gradient_value<Net>(grads, clipping.clip_value);
-    }
-    const Status s = optimizer.step(net.parameters, grads);
-    if (s == Status::ok) net.update_statistics(ws);
-    return {value, norm, s};
+    StepResult<T> result = detail::apply_gradients(net, optimizer, grads, clipping);
+    result.loss = value;
+    if (result.status == Status::ok) net.update_statistics(ws);
+    return result;
 }
 
 }  // namespace ctnet

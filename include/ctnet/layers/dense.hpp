@@ -99,10 +99,17 @@ struct DenseLayer {
 
     /// Writes the batch-1 gradients from x and dy as `backward` (GradientWrite::overwrite) writes
     /// them: each element the product plus zero, as the gradient kernels form it (a zero-started
-    /// multiply-add, so -0 becomes +0 there too). Plain loops: only train_step's batch-1 path
+    /// multiply-add, so -0 becomes +0 there too). At run time one out-of-line loop for every
+    /// layer shape (kernels::detail::write_rank_one_gradient): only train_step's batch-1 path
     /// with momentum, weight decay, clipping or very large gradients gets here.
     static constexpr void rank_one_write_gradient(Parameters& g, const Matrix<T, 1, In>& x,
                                                   const Matrix<T, 1, Out>& dy) noexcept {
+        T* bias = nullptr;
+        if constexpr (has_bias) bias = g.bias.data;
+        if (!std::is_constant_evaluated()) {
+            kernels::detail::write_rank_one_gradient<kernels::simd::Native>(g.weight_t.data, bias, x.data, In, dy.data, Out);
+            return;
+        }
         for (std::size_t i = 0; i < In; ++i) {
             T* row = g.weight_t.row(i);
             const T xi = x[i];
