@@ -125,7 +125,7 @@ struct SGD {
             [&](auto& p, const auto& g, auto& v) noexcept {
                 if (plain) {  // p <- p - lr g
                     if (std::is_constant_evaluated()) {
-                        kernels::subtract_scaled(p, g, lr);
+                        for (std::size_t k = 0; k < p.size; ++k) p[k] = p[k] - lr * g[k];
                     } else {
                         kernels::detail::subtract_scaled_rows<kernels::simd::Native>(p.data, g.data, lr, p.rows, p.cols);
                     }

@@ -273,6 +273,10 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std
 [[nodiscard]] constexpr bool all_finite(const Matrix<T, Rows, Cols>& x) noexcept {
     if (std::is_constant_evaluated()) {
         return detail::all_finite_values(x.data, Rows * Cols);
+    } else if constexpr (Rows > 1) {
+        // A batch (train_step's inputs and targets): the loop shared by every shape, as the
+        // batch's other passes over whole tensors.
+        return detail::all_finite_values_packed(x.data, Rows * Cols);
     } else {
         constexpr std::size_t lanes = simd::lanes<Policy, T>;
         constexpr std::size_t chains = 4;  // add latency x throughput
