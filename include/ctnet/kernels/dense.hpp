@@ -118,7 +118,8 @@ template <class P, bool HasBias, class T, std::size_t B, std::size_t In, std::si
         if (on_dispatch_copy<P>())
             return x86_64_v3::detail::packed_forward<DispatchPolicy, HasBias, T, B, In, Out>(x, wt, bias, y);
     }
-    if constexpr (!dispatched<P>) run_here<B, &packed_forward<P, HasBias, T, B, In, Out>, In * Out>(x, wt, bias, y);
+    if constexpr (!dispatched<P>)
+        run_here<B, &packed_forward<P, HasBias, T, B, In, Out>, (In * Out >= out_of_line_work)>(x, wt, bias, y);
 }
 
 template <Start S, class P, class T, std::size_t B, std::size_t In, std::size_t Out>
@@ -147,7 +148,8 @@ template <class P, class T, std::size_t B, std::size_t In, std::size_t Out>
         if (on_dispatch_copy<P>())
             return x86_64_v3::detail::packed_input_gradient<DispatchPolicy, T, B, In, Out>(dy, wt, dx);
     }
-    if constexpr (!dispatched<P>) run_here<B, &packed_input_gradient<P, T, B, In, Out>, In * Out>(dy, wt, dx);
+    if constexpr (!dispatched<P>)
+        run_here<B, &packed_input_gradient<P, T, B, In, Out>, (In * Out >= out_of_line_training_work)>(dy, wt, dx);
 }
 
 }  // namespace detail

@@ -102,25 +102,34 @@ namespace detail {
 /// inference and its training step at the same batch size), for the cost of a call next to
 /// microseconds of work. g++ -O3 -march=native on bench/compile_cost/topologies.cpp: 9.3 -> 7.7 s
 /// (medians of alternating runs on a loaded machine), batch-32 times within noise. Batch-1 kernels
-/// stay inline: there a small network's latency is its kernels', and calls cost 20-35% (T1, T2).
+/// stay inline, except a large layer's (out_of_line_work below): there a small network's latency
+/// is its kernels', and calls cost 20-35% (T1, T2).
 template <auto Product, class... A>
 [[gnu::noinline]] void out_of_line(A... args) noexcept {
     Product(args...);
 }
 
-/// Multiply-adds (a layer's In x Out at batch 1) from which a kernel is called out of line at
-/// batch 1 too: there the call is about 1% of the work (T4's 64 x 128 and 128 x 128 layers,
-/// T3's 64 x 64), and a network's inference and training step share one optimised copy of the
-/// product instead of inlining their own (g++ -O3 probe: 30.9 -> 29.5 G instructions compiling;
-/// T3 inference +4%, T4 within noise). Below it a small network's latency is its inlined
-/// kernels' (at 1024, T3's 16 x 64 and T5's 32 x 32 layers, T3 inference was 16% slower).
+/// Multiply-adds (a layer's In x Out at batch 1) from which a product inference runs (the
+/// forward product) is called out of line at batch 1 too: there the call is about 1% of the work
+/// (T4's 64 x 128 and 128 x 128 layers, T3's 64 x 64), and a network's inference and training
+/// step share one optimised copy of the product instead of inlining their own (g++ -O3 probe:
+/// 30.9 -> 29.5 billion instructions executed by the compiler, counted with valgrind's
+/// cachegrind, which unlike the wall time is the same from run to run on a shared machine; T3
+/// inference +4%, T4 within noise). Below it a small network's latency is its inlined kernels'
+/// (at 1024, T3's 16 x 64 and T5's 32 x 32 layers, T3 inference was 16% slower).
 inline constexpr std::size_t out_of_line_work = 4096;
 
-/// Calls Kernel(args...) over Rows rows in this copy: out of line for a batch (above) or a large
-/// layer (Work multiply-adds, see out_of_line_work), inline otherwise.
-template <std::size_t Rows, auto Kernel, std::size_t Work = 0, class... A>
+/// The same for the kernels only a training step runs at batch 1 (the input gradient, plain SGD's
+/// rank-one update): from 1024 multiply-adds (T3's 16 x 64, T5's eight 32 x 32 layers, which
+/// then share one copy). Probe: 28.3 -> 26.8 G instructions compiling. The training goals' T1
+/// (at most 200 per layer) keeps its inlined kernels.
+inline constexpr std::size_t out_of_line_training_work = 1024;
+
+/// Calls Kernel(args...) over Rows rows in this copy: out of line for a batch (above) or when
+/// the caller asks (OutOfLine: a large layer, see out_of_line_work), inline otherwise.
+template <std::size_t Rows, auto Kernel, bool OutOfLine = false, class... A>
 [[gnu::always_inline]] inline void run_here(A... args) noexcept {
-    if constexpr (Rows > 1 || Work >= out_of_line_work) {
+    if constexpr (Rows > 1 || OutOfLine) {
         out_of_line<Kernel>(args...);
     } else {
         Kernel(args...);

@@ -198,7 +198,9 @@ constexpr void subtract_scaled_outer(Matrix<T, In, Out>& w, const Matrix<T, 1, I
     } else if constexpr (dispatched<Policy>) {
         x86_64_v3::detail::subtract_scaled_outer_values<DispatchPolicy, T, In, Out>(w.data, x.data, dy.data, s);
     } else {
-        detail::packed_subtract_scaled_outer<Policy, T, In, Out>(w.data, x.data, dy.data, s);
+        // A large layer's update out of line, one copy per shape (see out_of_line_training_work).
+        detail::run_here<1, &detail::subtract_scaled_outer_values<Policy, T, In, Out>,
+                         (In * Out >= detail::out_of_line_training_work)>(w.data, x.data, dy.data, s);
     }
 }
 
