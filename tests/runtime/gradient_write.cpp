@@ -126,6 +126,58 @@ TEST_CASE("gradient_norm and gradients_finite agree with a plain double computat
     }
 }
 
+TEST_CASE("gradient_norm and plain SGD's update visit every element of every tensor shape", "[clip][gradients][sgd]") {
+    // The passes over whole tensors run one loop with the shape at run time
+    // (kernels::for_each_piece_at_run_time): rows of four packs and more plus a tail (3 x 75),
+    // whole-pack rows merged into one (75 x 64), a column (64 x 1), single rows (the biases).
+    using Net = Network<float, Input<3>, Dense<75>, ctnet::ReLU, Dense<64>, Dense<1>>;
+    ctnet::Random rng(12);
+    Net net = ctnet::initialized<Net>(ctnet::init::TorchDefault{}, 13);
+    Net::Gradients g{};
+    double squares = 0.0;
+    Net::for_each_tensor(
+        [&](auto& t) {
+            for (float& v : t) {
+                v = rng.uniform(-2.0f, 2.0f);
+                squares += double(v) * double(v);
+            }
+        },
+        g);
+    CHECK(ctnet::gradient_norm<Net>(g) == Approx(std::sqrt(squares)).epsilon(1e-6));
+
+    // A single non-zero element anywhere is seen by the norm, exactly (the other squares are
+    // zeros): every position of every tensor.
+    std::size_t tensors = 0;
+    Net::for_each_tensor([&](const auto&) { ++tensors; }, g);
+    std::size_t positions = 0, missed = 0;
+    for (std::size_t which = 0; which < tensors; ++which) {
+        std::size_t size = 0, tensor = 0;
+        Net::for_each_tensor([&](const auto& t) { size = tensor++ == which ? t.size : size; }, g);
+        for (std::size_t k = 0; k < size; ++k, ++positions) {
+            Net::Gradients one{};
+            tensor = 0;
+            Net::for_each_tensor([&](auto& t) { if (tensor++ == which) t[k] = 3.0f; }, one);
+            if (ctnet::gradient_norm<Net>(one) != 3.0f) {
+                if (missed++ == 0) UNSCOPED_INFO("first missed: tensor " << which << ", element " << k);
+            }
+        }
+    }
+    CHECK(positions == Net::parameter_count);
+    CHECK(missed == 0);
+
+    const Net before = net;
+    ctnet::SGD<Net> sgd{.learning_rate = 0.125};
+    REQUIRE(sgd.step(net.parameters, g) == Status::ok);
+    std::size_t compared = 0;
+    Net::for_each_tensor(
+        [&](const auto& after, const auto& old, const auto& grad) {
+            for (std::size_t k = 0; k < after.size; ++k, ++compared)
+                CHECK(after[k] == Approx(old[k] - 0.125f * grad[k]).margin(1e-6));
+        },
+        net.parameters, before.parameters, g);
+    CHECK(compared == Net::parameter_count);
+}
+
 TEST_CASE("train_step: finite gradients whose norm overflows are applied, the norm reported as infinite",
           "[training][gradients]") {
     // x = 1e10, w = 1: y = 1e10, MSE against 0 is 1e20 (finite), dL/dy = 2e10 and dL/dw = 2e20,
