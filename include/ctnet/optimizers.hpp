@@ -126,6 +126,8 @@ struct SGD {
                 if (plain) {  // p <- p - lr g
                     if (std::is_constant_evaluated()) {
                         for (std::size_t k = 0; k < p.size; ++k) p[k] = p[k] - lr * g[k];
+                    } else if constexpr (std::remove_cvref_t<decltype(p)>::size <= kernels::inline_pass_size) {
+                        kernels::subtract_scaled(p, g, lr);  // a small tensor: a few pieces, inline
                     } else {
                         kernels::detail::subtract_scaled_rows<kernels::simd::Native>(p.data, g.data, lr, p.rows, p.cols);
                     }
