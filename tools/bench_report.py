@@ -437,6 +437,21 @@ def analysis(w, measured, cost, t_of, ratio):
           "layer), and Eigen's shorter rational approximations (5 and 8284 ulp, above) gain more there than "
           "with wider registers. The dispatch exists for these floors: the same source on 8 lanes with FMA.")
     w("")
+    over = []
+    for clang, gcc in (("clang-O3-native", "gcc-O3-native"), ("clang-O2", "gcc-O2")):
+        for kind, t, batch in rows():
+            c, g = t_of(clang, kind, t, batch, "ctnet"), t_of(gcc, kind, t, batch, "ctnet")
+            r = ratio(c, g)
+            if r is not None and r > CLANG_WITHIN:
+                over.append(f"{kind}/{t}/b{batch} at {clang.split('-')[1]}: {fmt_ns(c)} against {fmt_ns(g)} ns ({r:.2f})")
+    if over:
+        w(f"**clang++-16 within {CLANG_WITHIN}x of g++ (missed on " + ", ".join(over) + ").** The batch-32 T1 "
+          "inference row under clang -O2 was also past the goal in the previous committed run (1.57; an A/B "
+          "right after that run measured the same clang binary at 193-221 ns and the code before that day's "
+          "out-of-line batch kernels at 185-189 ns), so this is not a noisy spell. At -O2 a batch runs the "
+          "AVX2 copy's kernels; why Clang's code is slower than GCC's on T1's small layers (10 x 20, 20 x 1) "
+          "and not on the larger networks has not been investigated yet.")
+        w("")
     if cost:
         g = cost.get("gcc-O3-native")
         o0 = g.get("o0_wall")
