@@ -97,10 +97,11 @@ TEMPLATE_TEST_CASE("backward_overwrite writes what backward accumulates into zer
     check_overwrite_matches_accumulate<Residuals, 4>(7);
 }
 
-TEST_CASE("gradient_norm and gradients_finite agree with a plain double computation", "[clip][gradients]") {
-    using Net = Network<float, Input<37>, Dense<29>, ctnet::ReLU, Dense<3>>;  // sizes that leave lane tails
-    ctnet::Random rng(11);
-    Net::Gradients g{};
+namespace {
+
+/// Fills every gradient with uniform values in [-2, 2); returns their sum of squares in double.
+template <class Net>
+double fill_uniform(typename Net::Gradients& g, ctnet::Random& rng) {
     double squares = 0.0;
     Net::for_each_tensor(
         [&](auto& t) {
@@ -110,6 +111,16 @@ TEST_CASE("gradient_norm and gradients_finite agree with a plain double computat
             }
         },
         g);
+    return squares;
+}
+
+}  // namespace
+
+TEST_CASE("gradient_norm and gradients_finite agree with a plain double computation", "[clip][gradients]") {
+    using Net = Network<float, Input<37>, Dense<29>, ctnet::ReLU, Dense<3>>;  // sizes that leave lane tails
+    ctnet::Random rng(11);
+    Net::Gradients g{};
+    const double squares = fill_uniform<Net>(g, rng);
     CHECK(ctnet::gradient_norm<Net>(g) == Approx(std::sqrt(squares)).epsilon(1e-6));
     CHECK(ctnet::gradients_finite<Net>(g));
 
@@ -136,15 +147,7 @@ TEST_CASE("gradient_norm and plain SGD's update visit every element of every ten
     ctnet::Random rng(12);
     Net net = ctnet::initialized<Net>(ctnet::init::TorchDefault{}, 13);
     Net::Gradients g{};
-    double squares = 0.0;
-    Net::for_each_tensor(
-        [&](auto& t) {
-            for (float& v : t) {
-                v = rng.uniform(-2.0f, 2.0f);
-                squares += double(v) * double(v);
-            }
-        },
-        g);
+    const double squares = fill_uniform<Net>(g, rng);
     CHECK(ctnet::gradient_norm<Net>(g) == Approx(std::sqrt(squares)).epsilon(1e-6));
 
     // A single non-zero element anywhere is seen by the norm, exactly (the other squares are
