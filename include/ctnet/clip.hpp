@@ -29,15 +29,7 @@ template <class Net>
         return math::sqrt(sum_of_norms_squared);
     } else {
         kernels::SquareSum<T> sum;
-        Net::for_each_tensor(
-            [&sum](const auto& tensor) noexcept {
-                if constexpr (std::remove_cvref_t<decltype(tensor)>::size <= kernels::inline_pass_size) {
-                    sum.add(tensor);  // a small tensor: a few pieces, inline
-                } else {
-                    sum.add_rows(tensor.data, tensor.rows, tensor.cols);
-                }
-            },
-            grads);
+        Net::for_each_tensor([&sum](const auto& tensor) noexcept { sum.add(tensor); }, grads);
         return math::sqrt(sum.total());
     }
 }

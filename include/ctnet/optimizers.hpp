@@ -124,13 +124,7 @@ struct SGD {
         Net::for_each_tensor(
             [&](auto& p, const auto& g, auto& v) noexcept {
                 if (plain) {  // p <- p - lr g
-                    if (std::is_constant_evaluated()) {
-                        for (std::size_t k = 0; k < p.size; ++k) p[k] = p[k] - lr * g[k];
-                    } else if constexpr (std::remove_cvref_t<decltype(p)>::size <= kernels::inline_pass_size) {
-                        kernels::subtract_scaled(p, g, lr);  // a small tensor: a few pieces, inline
-                    } else {
-                        kernels::detail::subtract_scaled_rows<kernels::simd::Native>(p.data, g.data, lr, p.rows, p.cols);
-                    }
+                    kernels::subtract_scaled(p, g, lr);
                     return;
                 }
                 const detail::SgdCoefficients<T> c{lr, mu, wd, damp, weight_decay != 0.0, momentum != 0.0,

@@ -174,13 +174,17 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std
 #include <ctnet/kernels/packed/pieces.inc>
 
 /// a[k] = a[k] - s b[k] for every element (plain SGD's update, with s the learning rate), in
-/// for_each_piece's pieces: the next forward pass reads the new weights in those pieces.
+/// for_each_piece's pieces: the next forward pass reads the new weights in those pieces. A matrix
+/// of more than inline_pass_size values goes through the out-of-line loop every shape shares
+/// (detail::subtract_scaled_rows; the same pieces and arithmetic).
 template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
 constexpr void subtract_scaled(Matrix<T, Rows, Cols>& a, const Matrix<T, Rows, Cols>& b, T s) noexcept {
     if (std::is_constant_evaluated()) {
         for (std::size_t k = 0; k < Rows * Cols; ++k) a[k] = a[k] - s * b[k];
     } else if constexpr (dispatched<Policy>) {
         x86_64_v3::detail::subtract_scaled_values<DispatchPolicy, T, Rows, Cols>(a.data, b.data, s);
+    } else if constexpr (Rows * Cols > inline_pass_size) {
+        detail::subtract_scaled_rows<Policy, T>(a.data, b.data, s, Rows, Cols);
     } else {
         detail::packed_subtract_scaled<Policy, T, Rows, Cols>(a.data, b.data, s);
     }
