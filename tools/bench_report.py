@@ -444,14 +444,20 @@ def analysis(w, measured, cost, t_of, ratio):
             r = ratio(c, g)
             if r is not None and r > CLANG_WITHIN:
                 over.append(f"{kind}/{t}/b{batch} at {clang.split('-')[1]}: {fmt_ns(c)} against {fmt_ns(g)} ns ({r:.2f})")
+    clang_fix = ("Until 2026-12-03 the batch-32 T1 inference row under clang -O2 missed this goal in two committed "
+                 "runs in a row (1.57, 1.53). The cause was register pressure in the AVX2 copy's 4-row axpy blocks of "
+                 "T1's 10 -> 20 layer (two 8-lane packs and a 4-wide tail per row, 12 accumulators of 16 registers): "
+                 "given the tail's broadcast as the low half of the full-width one, Clang broadcast the value into a "
+                 "second register and kept it alive across the row's other multiply-adds, and spilled accumulators "
+                 "in the k loop. Given its own splat of the same value, Clang reuses the full broadcast's low half "
+                 "(kernels/packed/dense.inc, axpy_step; GCC keeps the narrow, from which it does the same, and with "
+                 "the splat it would broadcast from memory twice). A/B at clang -O2: batch-32 T1 inference 217 -> "
+                 "170 ns (GCC 177), its training step 640 -> 480 ns, the other rows within noise.")
     if over:
-        w(f"**clang++-16 within {CLANG_WITHIN}x of g++ (missed on " + ", ".join(over) + ").** The batch-32 T1 "
-          "inference row under clang -O2 was also past the goal in the previous committed run (1.57; an A/B "
-          "right after that run measured the same clang binary at 193-221 ns and the code before that day's "
-          "out-of-line batch kernels at 185-189 ns), so this is not a noisy spell. At -O2 a batch runs the "
-          "AVX2 copy's kernels; why Clang's code is slower than GCC's on T1's small layers (10 x 20, 20 x 1) "
-          "and not on the larger networks has not been investigated yet.")
-        w("")
+        w(f"**clang++-16 within {CLANG_WITHIN}x of g++ (missed on " + ", ".join(over) + ").** " + clang_fix)
+    else:
+        w(f"**clang++-16 within {CLANG_WITHIN}x of g++ (met on every row).** " + clang_fix)
+    w("")
     if cost:
         g = cost.get("gcc-O3-native")
         o0 = g.get("o0_wall")
@@ -475,9 +481,9 @@ def analysis(w, measured, cost, t_of, ratio):
           "(kernels/dispatch.hpp, detail::out_of_line), so each shape is optimised once rather than inside every "
           "caller (9.3 -> 7.7 s on a loaded machine). Since then the measure is the number of instructions the "
           "compiler executes (valgrind's cachegrind), which unlike wall time does not move with the load of this "
-          "shared machine (6-8 G per second of compile time): 41.0 G at the start of 2026-12-03, 28.0 G at its "
-          "end (user time in alternating runs 4.95 -> 4.03 s at 26.8 G: the front end and the fixed costs shrink "
-          "less). "
+          "shared machine (4.4-8 G per second of compile time, depending on the load): 41.0 G at the start of "
+          "2026-12-03 and 26.9 G at its end (user time in alternating runs 4.95 -> 4.03 s at 26.8 G: the front end "
+          "and the fixed costs shrink less). "
           "Passes over whole tensors (the gradient norm, plain SGD's update after a batch, the batch-1 "
           "gradients written for other optimizers, a batch's finiteness tests) run one out-of-line loop per "
           "scalar type with the shape at run time, in the same pieces, not a copy per tensor shape (41.0 -> "
@@ -490,10 +496,19 @@ def analysis(w, measured, cost, t_of, ratio):
           "(input gradient, rank-one update) do so from 1024 (-1.5 G; T5's eight 32 x 32 layers share one "
           "copy; T4's step within noise). Tried and dropped: the batch products generic over their shape "
           "(run-time strides and k length, one copy per register-block shape): 13 copies instead of ~30, "
-          "but each larger, 28.3 -> 28.1 G. Where the rest goes (parts left out of the whole TU): the batch-1 "
+          "but each larger, 28.3 -> 28.1 G. Smaller cuts: each pass's per-piece body is one functor shared by "
+          "its compile-time-shaped and run-time-shaped loops instead of a lambda per loop (28.0 -> 27.3 G), and "
+          "simd::unroll instantiates no inner lambda and is skipped where an axpy block has no tail (-> 26.9 G). "
+          "Where the rest goes (parts left out of the whole TU): the batch-1 "
           "training steps 8.0 G, the batch-32 steps 7.2 G, batch-1 inference ~2.9 G, batch-32 inference "
           "~0.4 G (it shares the batch products with training), the front end 3.8 G (1.3 G of it parsing the "
-          "headers), measured at 26.8 G. 3.0 s is about 18-20 G: what is left is mostly per-shape code that is there for speed "
+          "headers), measured at 26.8 G. Each part compiled alone, at 28.0 G (the headers alone are 1.3 G; the shared "
+          "training helpers, counted in each, about 1.2 G): T1's batch-1 step 2.8 G above the headers, T5's "
+          "5.6 G (eight inlined 32 x 32 layers and sigmoids), T5's batch-1 inference 1.9 G against T1's 0.4 G; "
+          "batch-32 steps 3.1 (T1) to 4.9 G (T4). The optimiser's time is spread over its passes: the loop "
+          "vectoriser, which the explicit SIMD kernels do not need, is 0.9 G of the whole TU (-fno-tree-vectorize). "
+          "3.0 s is 13-24 G depending on the machine's load (the same 28.0 G compiled in 4.0 s in a quiet spell "
+          "and 6.1-6.5 s on 2026-12-03 in the morning): what is left is mostly per-shape code that is there for speed "
           "(the inlined batch-1 kernels of inference and of the training steps, the latency of the T1 goals, "
           "and the register-blocked batch products). Left open.")
         w("")
