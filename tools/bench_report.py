@@ -395,7 +395,14 @@ def analysis(w, measured, cost, t_of, ratio):
       "changes, measured hand Eigen's batch-1 rows 10-25% apart and ctnet's 5-10%, moving ratios by up to 0.1 "
       "(recorded, not regenerated). Read ratios within a few hundredths of a goal as within that spread. The "
       "tool runs the repetitions of all benchmarks in random order, so that a slow spell moves both sides of "
-      "a ratio.")
+      "a ratio. Two rows show how far a single run can move: the run committed on 2026-12-03 at 11:20 (load "
+      "average above 1, coefficients of variation up to 16% on batch-32 rows) measured ctnet's T1 training "
+      "step at 47.5 ns and T4 inference at 758 ns, against 39.7 and 715 ns in the run before it, on code "
+      "whose changes in between left GCC's code for T1 and T4 unchanged in size (bench/compile_cost: only "
+      "T5's batch-1 step and two shared out-of-line helpers changed, by at most 78 bytes). An "
+      "A/B right after, alternating the benchmark binary of that run with one built from the code before, "
+      "three medians of five repetitions each: T1 step 40.4-40.8 ns against 43.3-55.6 ns, T4 inference "
+      "688-829 ns against 697-812 ns, hand Eigen's T4 828-1,035 ns.")
     w("")
     gcc_o2 = {t: (t_of("gcc-O2", "infer", t, 1, "ctnet"), t_of("gcc-O2", "infer", t, 1, "eigen")) for t in TOPOLOGIES}
     o2_ratio = {t: ratio(c, e) for t, (c, e) in gcc_o2.items()}
@@ -507,8 +514,8 @@ def analysis(w, measured, cost, t_of, ratio):
           "5.6 G (eight inlined 32 x 32 layers and sigmoids), T5's batch-1 inference 1.9 G against T1's 0.4 G; "
           "batch-32 steps 3.1 (T1) to 4.9 G (T4). The optimiser's time is spread over its passes: the loop "
           "vectoriser, which the explicit SIMD kernels do not need, is 0.9 G of the whole TU (-fno-tree-vectorize). "
-          "3.0 s is 13-24 G depending on the machine's load (the same 28.0 G compiled in 4.0 s in a quiet spell "
-          "and 6.1-6.5 s on 2026-12-03 in the morning): what is left is mostly per-shape code that is there for speed "
+          "3.0 s is 13-24 G depending on the machine's load (26.8 G took 4.0 s of user time in a quiet spell, "
+          "28.0 G 6.1-6.5 s of wall time on the morning of 2026-12-03): what is left is mostly per-shape code that is there for speed "
           "(the inlined batch-1 kernels of inference and of the training steps, the latency of the T1 goals, "
           "and the register-blocked batch products). Left open.")
         w("")
