@@ -194,12 +194,11 @@ struct Network {
     {
         RankOneDeltas deltas;
         rank_one_deltas(ws, dy, deltas);
-        const scalar squares = rank_one_norm_squared(ws, deltas);
+        const scalar squares = rank_one_sgd_if_finite(ws, deltas, learning_rate);
         if (!math::isfinite(squares)) {
             rank_one_write_gradients(ws, deltas, grads);
             return squares;
         }
-        rank_one_sgd(ws, deltas, learning_rate);
         return math::sqrt(squares);
     }
 
@@ -247,6 +246,18 @@ struct Network {
     {
         Chain::template rank_one_sgd<Policy>(parameters, ws.template get<2>(), ws.template get<0>(), deltas,
                                              learning_rate);
+    }
+
+    /// rank_one_sgd when the gradients `deltas` stand for have a finite norm; returns their squared
+    /// norm (rank_one_norm_squared). When it is not finite, nothing changes.
+    template <class Policy = kernels::simd::Native>
+    [[nodiscard]] constexpr scalar rank_one_sgd_if_finite(const Workspace<1>& ws, const RankOneDeltas& deltas,
+                                                          scalar learning_rate) noexcept
+        requires Chain::rank_one_gradients
+    {
+        const scalar squares = rank_one_norm_squared<Policy>(ws, deltas);
+        if (math::isfinite(squares)) rank_one_sgd<Policy>(ws, deltas, learning_rate);
+        return squares;
     }
 
     /// Writes the gradients `deltas` stand for, as backward_overwrite writes them.

@@ -79,9 +79,8 @@ template <class Net, class Loss, class Target>
     }
     typename Net::RankOneDeltas deltas;
     net.template rank_one_deltas<P>(ws, dy, deltas);
-    const T squares = net.template rank_one_norm_squared<P>(ws, deltas);
+    const T squares = net.template rank_one_sgd_if_finite<P>(ws, deltas, learning_rate);
     if (!math::isfinite(squares)) return false;
-    net.template rank_one_sgd<P>(ws, deltas, learning_rate);
     net.update_statistics(ws);
     result = {value, math::sqrt(squares), Status::ok};
     return true;
@@ -153,9 +152,8 @@ constexpr StepResult<typename Net::scalar> train_step(Net& net, Optimizer& optim
         net.rank_one_deltas(ws, dy, deltas);
         if constexpr (detail::plain_sgd_path<Net, Optimizer, Clipping, B>) {
             if (optimizer.momentum == 0.0 && optimizer.weight_decay == 0.0) {
-                const T squares = net.rank_one_norm_squared(ws, deltas);
+                const T squares = net.rank_one_sgd_if_finite(ws, deltas, static_cast<T>(optimizer.learning_rate));
                 if (math::isfinite(squares)) {
-                    net.rank_one_sgd(ws, deltas, static_cast<T>(optimizer.learning_rate));
                     ++optimizer.steps;
                     net.update_statistics(ws);
                     return {value, math::sqrt(squares), Status::ok};
