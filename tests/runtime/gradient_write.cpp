@@ -185,6 +185,42 @@ TEST_CASE("gradient_norm and plain SGD's update visit every element of every ten
     CHECK(compared == Net::parameter_count);
 }
 
+TEST_CASE("SGD with momentum, Nesterov and weight decay updates every element of every tensor shape",
+          "[sgd]") {
+    // The update's out-of-line pass (detail::sgd_update_out_of_line, packs in the run-time
+    // pieces) against torch.optim.SGD's formula per element in double, over the shapes of the
+    // test above, for two steps: the first sets the velocity to the gradient, the second blends.
+    using Net = Network<float, Input<5>, Dense<75>, ctnet::ReLU, Dense<64>, Dense<300>, Dense<1>>;
+    ctnet::Random rng(21);
+    Net net = ctnet::initialized<Net>(ctnet::init::TorchDefault{}, 22);
+    ctnet::SGD<Net> sgd{.learning_rate = 0.125, .momentum = 0.5, .weight_decay = 0.25, .nesterov = true};
+    const double lr = 0.125, mu = 0.5, wd = 0.25;
+    Net::Parameters velocity{};  // the reference's, in the same layout
+    for (int step = 0; step < 2; ++step) {
+        Net::Gradients g{};
+        fill_uniform<Net>(g, rng);
+        const Net before = net;
+        REQUIRE(sgd.step(net.parameters, g) == Status::ok);
+        std::size_t compared = 0, wrong = 0;
+        Net::for_each_tensor(
+            [&](const auto& after, const auto& old, const auto& grad, auto& v, const auto& sgd_v) {
+                for (std::size_t k = 0; k < after.size; ++k, ++compared) {
+                    const double d = double(grad[k]) + wd * double(old[k]);
+                    const double vk = step == 0 ? d : mu * double(v[k]) + d;
+                    v[k] = static_cast<float>(vk);
+                    const double expected = double(old[k]) - lr * (d + mu * vk);
+                    // A skipped element keeps its old value, off by lr |d + mu v| (about 0.1-1).
+                    if (std::abs(double(after[k]) - expected) > 1e-5 || std::abs(double(sgd_v[k]) - vk) > 1e-5) {
+                        if (wrong++ == 0) UNSCOPED_INFO("step " << step << ", first wrong element " << compared);
+                    }
+                }
+            },
+            net.parameters, before.parameters, g, velocity, sgd.velocity);
+        CHECK(compared == Net::parameter_count);
+        CHECK(wrong == 0);
+    }
+}
+
 TEST_CASE("train_step: finite gradients whose norm overflows are applied, the norm reported as infinite",
           "[training][gradients]") {
     // x = 1e10, w = 1: y = 1e10, MSE against 0 is 1e20 (finite), dL/dy = 2e10 and dL/dw = 2e20,
