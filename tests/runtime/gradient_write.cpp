@@ -114,6 +114,11 @@ double fill_uniform(typename Net::Gradients& g, ctnet::Random& rng) {
     return squares;
 }
 
+/// Tensors of the shapes the passes over whole tensors treat differently: rows of four packs and
+/// more plus a tail (5 x 75, 64 x 300), whole-pack rows (75 x 64), a long row (300), a column
+/// (300 x 1), and small biases that stay inline.
+using AllShapesNet = Network<float, Input<5>, Dense<75>, ctnet::ReLU, Dense<64>, Dense<300>, Dense<1>>;
+
 }  // namespace
 
 TEST_CASE("gradient_norm and gradients_finite agree with a plain double computation", "[clip][gradients]") {
@@ -142,7 +147,7 @@ TEST_CASE("gradient_norm and plain SGD's update visit every element of every ten
     // time (kernels::for_each_piece_at_run_time): rows of four packs and more plus a tail (5 x 75,
     // 64 x 300), whole-pack rows merged into one (75 x 64), a long row (300), a column (300 x 1);
     // the small ones (the other biases) their inline pieces.
-    using Net = Network<float, Input<5>, Dense<75>, ctnet::ReLU, Dense<64>, Dense<300>, Dense<1>>;
+    using Net = AllShapesNet;
     static_assert(5 * 75 > ctnet::kernels::inline_pass_size && 300 > ctnet::kernels::inline_pass_size);
     ctnet::Random rng(12);
     Net net = ctnet::initialized<Net>(ctnet::init::TorchDefault{}, 13);
@@ -190,7 +195,7 @@ TEST_CASE("SGD with momentum, Nesterov and weight decay updates every element of
     // The update's out-of-line pass (detail::sgd_update_out_of_line, packs in the run-time
     // pieces) against torch.optim.SGD's formula per element in double, over the shapes of the
     // test above, for two steps: the first sets the velocity to the gradient, the second blends.
-    using Net = Network<float, Input<5>, Dense<75>, ctnet::ReLU, Dense<64>, Dense<300>, Dense<1>>;
+    using Net = AllShapesNet;
     ctnet::Random rng(21);
     Net net = ctnet::initialized<Net>(ctnet::init::TorchDefault{}, 22);
     ctnet::SGD<Net> sgd{.learning_rate = 0.125, .momentum = 0.5, .weight_decay = 0.25, .nesterov = true};
