@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include <ctnet/detail/tensor_list.hpp>
 #include <ctnet/kernels/elementwise.hpp>
 #include <ctnet/math.hpp>
 
@@ -13,38 +14,52 @@ namespace ctnet {
 /// the per-tensor norms, that is the square root of the sum of all squares. NaN or infinity if
 /// any gradient is (a finite result thus proves every gradient finite; an infinite one may also
 /// be the overflow of finite gradients). At run time the squares of all tensors are summed
-/// lane-wise in several partial sums and reduced once (kernels::SquareSum); in constant
-/// evaluation tensor by tensor, left to right, each tensor's norm squared as PyTorch does.
+/// lane-wise in several partial sums and reduced once (kernels::detail::sum_of_squares_of_tensors);
+/// in constant evaluation tensor by tensor, left to right, each tensor's norm squared as PyTorch
+/// does.
 template <class Net>
 [[nodiscard]] constexpr typename Net::scalar gradient_norm(const typename Net::Gradients& grads) noexcept {
     using T = typename Net::scalar;
+    const auto tensors = detail::tensor_refs<Net>(grads);
     if (std::is_constant_evaluated()) {
         T sum_of_norms_squared = T(0);
-        Net::for_each_tensor(
-            [&](const auto& tensor) noexcept {
-                const T norm = math::sqrt(kernels::detail::sum_of_squares_values(tensor.data, tensor.size));
-                sum_of_norms_squared += norm * norm;
-            },
-            grads);
+        for (const auto& tensor : tensors) {
+            const T norm = math::sqrt(kernels::detail::sum_of_squares_values(tensor.data, tensor.size()));
+            sum_of_norms_squared += norm * norm;
+        }
         return math::sqrt(sum_of_norms_squared);
     } else {
-        kernels::SquareSum<T> sum;
-        Net::for_each_tensor([&sum](const auto& tensor) noexcept { sum.add(tensor); }, grads);
-        return math::sqrt(sum.total());
+        return math::sqrt(kernels::detail::sum_of_squares_of_tensors(tensors.data(), tensors.size()));
     }
 }
 
 /// True if every gradient is finite.
 template <class Net>
 [[nodiscard]] constexpr bool gradients_finite(const typename Net::Gradients& grads) noexcept {
-    bool finite = true;
-    Net::for_each_tensor(
-        [&](const auto& tensor) noexcept { finite = finite && kernels::detail::all_finite_values(tensor.data, tensor.size); },
-        grads);
-    return finite;
+    for (const auto& tensor : detail::tensor_refs<Net>(grads))
+        if (!kernels::detail::all_finite_values(tensor.data, tensor.size())) return false;
+    return true;
 }
 
 namespace detail {
+/// Every value of `count` tensors times `c`.
+template <class T>
+constexpr void scale_tensors(const kernels::TensorRef<T>* tensors, std::size_t count, T c) noexcept {
+    for (std::size_t i = 0; i < count; ++i)
+        for (std::size_t k = 0; k < tensors[i].size(); ++k) tensors[i].data[k] *= c;
+}
+
+/// Every value of `count` tensors clamped to [-c, c].
+template <class T>
+constexpr void clamp_tensors(const kernels::TensorRef<T>* tensors, std::size_t count, T c) noexcept {
+    for (std::size_t i = 0; i < count; ++i) {
+        for (std::size_t k = 0; k < tensors[i].size(); ++k) {
+            T& g = tensors[i].data[k];
+            g = g > c ? c : (g < -c ? -c : g);
+        }
+    }
+}
+
 /// Scales all gradients by min(1, max_norm / (total + 1e-6)), clip_grad_norm_'s rule, for a
 /// `total` norm computed beforehand.
 template <class Net>
@@ -52,11 +67,8 @@ constexpr void scale_to_norm(typename Net::Gradients& grads, typename Net::scala
     using T = typename Net::scalar;
     const T coefficient = static_cast<T>(max_norm) / (total + T(1e-6));
     if (coefficient < T(1)) {
-        Net::for_each_tensor(
-            [&](auto& tensor) noexcept {
-                for (auto& g : tensor) g *= coefficient;
-            },
-            grads);
+        const auto tensors = tensor_refs<Net>(grads);
+        scale_tensors(tensors.data(), tensors.size(), coefficient);
     }
 }
 }  // namespace detail
@@ -75,12 +87,8 @@ constexpr typename Net::scalar clip_gradient_norm(typename Net::Gradients& grads
 template <class Net>
 constexpr void clip_gradient_value(typename Net::Gradients& grads, double clip_value) noexcept {
     using T = typename Net::scalar;
-    const T c = static_cast<T>(clip_value);
-    Net::for_each_tensor(
-        [&](auto& tensor) noexcept {
-            for (auto& g : tensor) g = g > c ? c : (g < -c ? -c : g);
-        },
-        grads);
+    const auto tensors = detail::tensor_refs<Net>(grads);
+    detail::clamp_tensors(tensors.data(), tensors.size(), static_cast<T>(clip_value));
 }
 
 /// Clipping policies for train_step.

@@ -53,7 +53,9 @@ concept LayerDescription = std::is_class_v<D> && std::is_empty_v<D> && requires 
 ///   trainable tensor, without reading it); for layers without it the network zeroes their
 ///   gradients and accumulates;
 /// - `for_each_tensor(f, params...)`: calls `f` on each trainable tensor of the given
-///   Parameters objects side by side (what optimizers and clipping iterate over);
+///   Parameters objects side by side (what optimizers and clipping iterate over), as
+///   `f(ps.tensor...)` for each tensor, so that with no Parameters objects it calls `f()` once per
+///   tensor (how the network counts its tensors, detail::tensor_count);
 /// - `write_flat(params, out)` / `read_flat(params, in)`: the state_dict-order interchange.
 template <class L>
 concept BoundLayer = requires {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include <ctnet/detail/tensor_list.hpp>
 #include <ctnet/kernels/elementwise.hpp>
 #include <ctnet/math.hpp>
 #include <ctnet/status.hpp>
@@ -20,13 +21,15 @@ struct SgdCoefficients {
     bool decay, momentum, nesterov, first;
 };
 
-/// SGD with momentum and/or weight decay over n values: the per-element formula of SGD::step,
-/// with its branches decided once per pass, so each case is one plain loop. The constant-
-/// evaluation path; at run time sgd_update_out_of_line applies the same formula on packs.
-/// Independent of the tensor's shape: one copy per scalar type serves every tensor of every
-/// network (a memory-bound pass gains nothing from a compile-time length).
+/// SGD over n values: the per-element formula of SGD::step, with its branches decided once per
+/// pass, so each case is one plain loop. The constant-evaluation path; at run time
+/// sgd_update_tensors applies the same formula on packs.
 template <class T>
 constexpr void sgd_update(T* p, const T* g, T* v, std::size_t n, const SgdCoefficients<T>& c) noexcept {
+    if (!c.momentum && !c.decay) {  // p <- p - lr g
+        for (std::size_t k = 0; k < n; ++k) p[k] = p[k] - c.lr * g[k];
+        return;
+    }
     if (!c.momentum) {  // weight decay only: p <- p - lr (g + wd p)
         for (std::size_t k = 0; k < n; ++k) {
             T d = g[k];
@@ -67,15 +70,28 @@ struct SgdPiece {
     }
 };
 
-/// sgd_update at run time over a rows x cols tensor: explicit packs, in the pieces the gradient
-/// kernels write (no store-forwarding stalls), out of line, one copy per scalar type. As the
-/// scalar loop of sgd_update, GCC -O3 vectorised it twice over (512- and 256-bit, each with an
-/// aliasing check): 6.5 KB of code, against 2 KB on packs.
+/// sgd_update at run time over every tensor of a network (`count` of them; state1 is the
+/// velocity): explicit packs, each tensor as one flat run of values (as the gradient norm reads
+/// them, see kernels::detail::sum_of_squares_of_tensors), out of line, one copy per scalar type.
+/// Plain SGD has a loop of its own: with the flags tested per piece, T1's update took twice as
+/// long. As a scalar loop per tensor, GCC -O3 vectorised the update twice over (512- and 256-bit,
+/// each with an aliasing check): 6.5 KB of code, against 2 KB on packs.
 template <class T>
-[[CTNET_ONE_COPY]] inline void sgd_update_out_of_line(T* p, const T* g, T* v, std::size_t rows, std::size_t cols,
-                                                      SgdCoefficients<T> c) noexcept {
-    kernels::for_each_piece_at_run_time<kernels::simd::lanes<kernels::simd::Native, T>>(rows, cols,
-                                                                                         SgdPiece<T>{p, g, v, c});
+[[CTNET_ONE_COPY]] inline void sgd_update_tensors(const UpdateRef<T>* tensors, std::size_t count,
+                                                  SgdCoefficients<T> c) noexcept {
+    constexpr std::size_t lanes = kernels::simd::lanes<kernels::simd::Native, T>;
+    if (!c.momentum && !c.decay) {
+        for (std::size_t i = 0; i < count; ++i) {
+            const UpdateRef<T>& t = tensors[i];
+            kernels::for_each_piece_at_run_time<lanes>(
+                1, t.rows * t.cols, kernels::detail::SubtractScaledPiece<T>{t.parameter, t.gradient, c.lr});
+        }
+        return;
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+        const UpdateRef<T>& t = tensors[i];
+        kernels::for_each_piece_at_run_time<lanes>(1, t.rows * t.cols, SgdPiece<T>{t.parameter, t.gradient, t.state1, c});
+    }
 }
 
 /// Adam's scalars for one update pass.
@@ -104,11 +120,21 @@ constexpr void adam_update(T* p, const T* g, T* m, T* v, std::size_t n, bool wei
     }
 }
 
-/// adam_update at run time: out of line, one copy per scalar type (see sgd_update).
+/// adam_update over every tensor of a network (state1, state2: the moments): at run time out of
+/// line, one copy per scalar type (see sgd_update_tensors).
 template <bool Decoupled, class T>
-[[CTNET_ONE_COPY]] inline void adam_update_out_of_line(T* p, const T* g, T* m, T* v, std::size_t n, bool weight_decay,
-                                                      AdamCoefficients<T> c) noexcept {
-    adam_update<Decoupled>(p, g, m, v, n, weight_decay, c);
+constexpr void adam_update_tensors(const UpdateRef<T>* tensors, std::size_t count, bool weight_decay,
+                                   const AdamCoefficients<T>& c) noexcept {
+    for (std::size_t i = 0; i < count; ++i) {
+        const UpdateRef<T>& t = tensors[i];
+        adam_update<Decoupled>(t.parameter, t.gradient, t.state1, t.state2, t.rows * t.cols, weight_decay, c);
+    }
+}
+
+template <bool Decoupled, class T>
+[[CTNET_ONE_COPY]] inline void adam_update_tensors_out_of_line(const UpdateRef<T>* tensors, std::size_t count,
+                                                               bool weight_decay, AdamCoefficients<T> c) noexcept {
+    adam_update_tensors<Decoupled>(tensors, count, weight_decay, c);
 }
 
 }  // namespace detail
@@ -147,22 +173,12 @@ struct SGD {
         if (const Status s = validate(); s != Status::ok) return s;
         const T lr = static_cast<T>(learning_rate), mu = static_cast<T>(momentum);
         const T wd = static_cast<T>(weight_decay), damp = static_cast<T>(1.0 - dampening);
-        const bool first = steps == 0;
-        if (weight_decay == 0.0 && momentum == 0.0) {  // p <- p - lr g
-            Net::for_each_tensor([lr](auto& p, const auto& g) noexcept { kernels::subtract_scaled(p, g, lr); }, params,
-                                 grads);
+        const detail::SgdCoefficients<T> c{lr, mu, wd, damp, weight_decay != 0.0, momentum != 0.0, nesterov, steps == 0};
+        const auto tensors = detail::update_refs<Net>(params, grads, velocity);
+        if (std::is_constant_evaluated()) {
+            for (const auto& t : tensors) detail::sgd_update(t.parameter, t.gradient, t.state1, t.rows * t.cols, c);
         } else {
-            const detail::SgdCoefficients<T> c{lr, mu, wd, damp, weight_decay != 0.0, momentum != 0.0, nesterov, first};
-            Net::for_each_tensor(
-                [&c](auto& p, const auto& g, auto& v) noexcept {
-                    if (std::is_constant_evaluated()) {
-                        detail::sgd_update(p.data, g.data, v.data, p.size, c);
-                    } else {
-                        using M = std::remove_cvref_t<decltype(p)>;
-                        detail::sgd_update_out_of_line(p.data, g.data, v.data, M::rows, M::cols, c);
-                    }
-                },
-                params, grads, velocity);
+            detail::sgd_update_tensors(tensors.data(), tensors.size(), c);
         }
         ++steps;
         return Status::ok;
@@ -214,18 +230,14 @@ struct AdamOptimizer {
         const T wd = static_cast<T>(weight_decay), eps = static_cast<T>(epsilon);
         const T bc2 = static_cast<T>(bias_correction2_sqrt);
         const T decay = static_cast<T>(1.0 - learning_rate * weight_decay);
-        Net::for_each_tensor(
-            [&](auto& p, const auto& g, auto& m, auto& v) noexcept {
-                const detail::AdamCoefficients<T> c{step_size, b1, b2, one_minus_b1, one_minus_b2, wd, eps, bc2, decay};
-                if (std::is_constant_evaluated()) {
-                    detail::adam_update<decoupled_weight_decay>(p.data, g.data, m.data, v.data, p.size,
-                                                                weight_decay != 0.0, c);
-                } else {
-                    detail::adam_update_out_of_line<decoupled_weight_decay>(p.data, g.data, m.data, v.data, p.size,
+        const detail::AdamCoefficients<T> c{step_size, b1, b2, one_minus_b1, one_minus_b2, wd, eps, bc2, decay};
+        const auto tensors = detail::update_refs<Net>(params, grads, first_moment, second_moment);
+        if (std::is_constant_evaluated()) {
+            detail::adam_update_tensors<decoupled_weight_decay>(tensors.data(), tensors.size(), weight_decay != 0.0, c);
+        } else {
+            detail::adam_update_tensors_out_of_line<decoupled_weight_decay>(tensors.data(), tensors.size(),
                                                                             weight_decay != 0.0, c);
-                }
-            },
-            params, grads, first_moment, second_moment);
+        }
         return Status::ok;
     }
 };

@@ -143,12 +143,11 @@ TEST_CASE("gradient_norm and gradients_finite agree with a plain double computat
 }
 
 TEST_CASE("gradient_norm and plain SGD's update visit every element of every tensor shape", "[clip][gradients][sgd]") {
-    // Tensors of more than kernels::inline_pass_size values run one loop with the shape at run
-    // time (kernels::for_each_piece_at_run_time): rows of four packs and more plus a tail (5 x 75,
-    // 64 x 300), whole-pack rows merged into one (75 x 64), a long row (300), a column (300 x 1);
-    // the small ones (the other biases) their inline pieces.
+    // Both passes run one loop over the network's list of tensors, each tensor one run of values
+    // (kernels::for_each_piece_at_run_time on one row): runs of four packs and more with tails
+    // of every chunk width (with 16 lanes: 375, 75, 300 values, tails 7 = 4 + 2 + 1, 11 = 8 + 2 + 1,
+    // 12 = 8 + 4), whole packs only (4,800, 64, 19,200) and a single value (the last bias).
     using Net = AllShapesNet;
-    static_assert(5 * 75 > ctnet::kernels::inline_pass_size && 300 > ctnet::kernels::inline_pass_size);
     ctnet::Random rng(12);
     Net net = ctnet::initialized<Net>(ctnet::init::TorchDefault{}, 13);
     Net::Gradients g{};
@@ -192,8 +191,8 @@ TEST_CASE("gradient_norm and plain SGD's update visit every element of every ten
 
 TEST_CASE("SGD with momentum, Nesterov and weight decay updates every element of every tensor shape",
           "[sgd]") {
-    // The update's out-of-line pass (detail::sgd_update_out_of_line, packs in the run-time
-    // pieces) against torch.optim.SGD's formula per element in double, over the shapes of the
+    // The update's out-of-line pass (detail::sgd_update_tensors: packs, each tensor as one run)
+    // against torch.optim.SGD's formula per element in double, over the shapes of the
     // test above, for two steps: the first sets the velocity to the gradient, the second blends.
     using Net = AllShapesNet;
     ctnet::Random rng(21);

@@ -46,7 +46,7 @@
 // Marks a function that exists to be compiled once (a shared out-of-line helper): never inlined,
 // and under GCC not cloned either (`noipa`). GCC's -O3 otherwise may specialise such a helper for
 // its call sites' constant arguments: in a translation unit with one network's training step,
-// sgd_update_out_of_line came out as three clones (6.1, 2.7 and 0.1 KB), each vectorised anew.
+// the SGD update's helper (then per tensor) came out as three clones (6.1, 2.7 and 0.1 KB), each vectorised anew.
 // Clang has no `noipa`; `noinline` keeps the one copy there.
 #if defined(__GNUC__) && !defined(__clang__)
 #define CTNET_ONE_COPY gnu::noipa
