@@ -501,3 +501,36 @@ TEST_CASE("dispatch: a dispatched batch-1 step refuses a non-finite loss, changi
     // tests of that path (gradient_write.cpp, training_guarantees.cpp) run through it here.
 }
 #endif
+
+TEMPLATE_TEST_CASE("a layer type held three times or more runs one shared out-of-line copy at batch 1, same values",
+                   "[forward][training]", float, double) {
+    // Chain::shares_forward: the batch-1 forward pass of such layers is detail::forward_out_of_line,
+    // in inference and in the training step. Its outputs against the batch path (each sample a
+    // row of a batch, kernels not shared) and the batch-1 step against the general path. (Where
+    // the processor has AVX2, inference at batch 1 runs the dispatched copy, which never shares.)
+    using T = TestType;
+    using Native = ctnet::kernels::simd::Native;
+    using Net = Network<T, Input<12>, Dense<12>, ctnet::Sigmoid, Dense<12>, ctnet::Sigmoid, Dense<12>, ctnet::Sigmoid,
+                        Dense<3>>;
+    static_assert(Net::Chain::template shares_forward<0, Native, 1> && Net::Chain::template shares_forward<1, Native, 1>);
+    static_assert(!Net::Chain::template shares_forward<6, Native, 1> && !Net::Chain::template shares_forward<0, Native, 4>);
+    using Twice = Network<T, Input<12>, Dense<12>, ctnet::Sigmoid, Dense<12>, ctnet::Sigmoid, Dense<3>>;
+    static_assert(!Twice::Chain::template shares_forward<0, Native, 1> && !Twice::Chain::template shares_forward<1, Native, 1>);
+
+    const Net net = ctnet::initialized<Net>(ctnet::init::TorchDefault{}, 41);
+    ctnet::Random rng(42);
+    const auto batch = random_matrix<T, 4, Net::in_size>(rng);
+    const auto ys = net.forward(batch);
+    for (std::size_t b = 0; b < 4; ++b) {
+        Matrix<T, 1, Net::in_size> x;
+        for (std::size_t i = 0; i < Net::in_size; ++i) x[i] = batch(b, i);
+        const auto y = net.forward(x);
+        typename Net::template Workspace<1> ws;
+        const auto y_train = net.forward(x, ws);
+        for (std::size_t o = 0; o < Net::out_size; ++o) {
+            CHECK(y[o] == Approx(ys(b, o)).epsilon(1e-5));
+            CHECK(y_train[o] == Approx(ys(b, o)).epsilon(1e-5));
+        }
+    }
+    check_rank_one_matches_general<Net>(ctnet::MSE{}, [](ctnet::Random& r) { return random_matrix<T, 1, 3>(r); });
+}

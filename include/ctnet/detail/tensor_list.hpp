@@ -11,7 +11,8 @@
 namespace ctnet::detail {
 
 /// The number of trainable tensors of Net. Called with no Parameters objects, for_each_tensor
-/// calls f() once per tensor: each layer's `f(ps.tensor...)` expands to `f()`.
+/// calls f() once per tensor: each layer's `f(ps.tensor...)` expands to `f()` (the layer
+/// concept's rule, layer.hpp). The lists below never write past this count.
 template <class Net>
 inline constexpr std::size_t tensor_count = [] {
     std::size_t n = 0;
@@ -36,7 +37,8 @@ template <class Net, class G>
     Net::for_each_tensor(
         [&](auto& tensor) noexcept {
             using M = std::remove_cvref_t<decltype(tensor)>;
-            list[i++] = {tensor.data, M::rows, M::cols};
+            if (i < list.size()) list[i] = {tensor.data, M::rows, M::cols};
+            ++i;
         },
         tensors);
     return list;
@@ -65,7 +67,8 @@ template <class Net, class... States>
         [&](auto& p, const auto& g, auto&... s) noexcept {
             using M = std::remove_cvref_t<decltype(p)>;
             typename Net::scalar* state[] = {s.data..., nullptr, nullptr};
-            list[i++] = {p.data, g.data, state[0], state[1], M::rows, M::cols};
+            if (i < list.size()) list[i] = {p.data, g.data, state[0], state[1], M::rows, M::cols};
+            ++i;
         },
         params, grads, states...);
     return list;
