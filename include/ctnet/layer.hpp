@@ -126,6 +126,23 @@ template <class L, class Policy, bool Shared, std::size_t B>
     return forward_inference<L, Policy>(params, x);
 }
 
+/// Calls F::run(args...) from a function of its own, compiled once per F and argument types,
+/// never inlined and flattened: the batch-1 backward steps a network runs for a layer whose type
+/// it holds several times (Chain::shares_forward), as forward_out_of_line does for the forward.
+template <class F, class... A>
+[[gnu::noinline, gnu::flatten]] auto run_out_of_line(A&... args) noexcept {
+    return F::run(args...);
+}
+
+/// F::run(args...), or at run time run_out_of_line<F> where Shared says so.
+template <class F, bool Shared, class... A>
+[[gnu::always_inline]] constexpr auto run_here_or_shared(A&... args) noexcept {
+    if constexpr (Shared) {
+        if (!std::is_constant_evaluated()) return run_out_of_line<F>(args...);
+    }
+    return F::run(args...);
+}
+
 /// Training-mode forward: the layer's own if it has one, else its inference forward on Policy
 /// (out of line where Shared says so, see forward_inference_here).
 template <class L, class Policy = kernels::simd::Native, bool Shared = false, std::size_t B, class Cache>

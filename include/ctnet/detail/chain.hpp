@@ -152,16 +152,18 @@ struct Chain {
 
     static constexpr auto indices = hana::make_range(hana::size_c<0>, hana::size_c<layer_count>);
 
-    /// Whether layer K runs its batch-1 forward pass out of line, one copy shared by every layer of
-    /// its type (detail::forward_out_of_line): where the chain holds that type three times or more
-    /// and the pass is on a policy of the baseline's copy (a function compiled for the AVX2 copy
-    /// inlines all its layers: kernels/dispatch.hpp). T5's eight Dense 32 -> 32 layers and eight
-    /// Sigmoids then compile once, for its inference and its training step: cachegrind on
-    /// bench/compile_cost/topologies.cpp, g++ -O3 native, 25.5 -> 22.9 G, and T5's forward pass
-    /// 11.5 KB -> 1.8 KB of code (forward_one and the two shared layers). It costs T5's inference
-    /// ~7% (A/B medians: 217-227 -> 234-240 ns).
-    /// A type held twice stays inline (T2's Tanhs, T3's and T4's ReLUs): sharing those saved
-    /// 0.2 G, for a call on a latency-bound path.
+    /// Whether layer K runs its batch-1 steps out of line, one copy shared by every layer of its
+    /// type: the forward pass (detail::forward_out_of_line) and, in train_step's batch-1 step, dL/dx
+    /// of a parameter-free layer, the norm and the plain-SGD update from the layer's factors
+    /// (run_out_of_line). Where the chain holds that type three times or more and the pass is on a
+    /// policy of the baseline's copy (a function compiled for the AVX2 copy inlines all its layers:
+    /// kernels/dispatch.hpp). T5's eight Dense 32 -> 32 layers and eight Sigmoids then compile once
+    /// for its inference and its training step. Cachegrind on bench/compile_cost/topologies.cpp,
+    /// g++ -O3 native: 25.5 -> 22.9 G for the forward pass (T5's forward code 11.5 KB -> 1.8 KB,
+    /// forward_one and the two shared layers), -> 22.6 G for the backward steps (T5's batch-1 step
+    /// 6.2 -> 3.1 KB). It costs T5's inference ~7% (A/B medians: 217-227 -> 234-240 ns). A type
+    /// held twice stays inline (T2's Tanhs, T3's and T4's ReLUs): sharing those saved 0.2 G, for a
+    /// call on a latency-bound path.
     template <std::size_t K, class Policy, std::size_t B>
     static constexpr bool shares_forward =
         B == 1 && !kernels::dispatched<Policy> && ((std::is_same_v<layer<K>, Ls> ? 1 : 0) + ...) >= 3;
@@ -384,40 +386,66 @@ private:
         }
     }
 
+    // Each step of a layer as a type with a static run(), so that a layer whose type the chain
+    // holds several times runs one out-of-line copy of it (run_here_or_shared, shares_forward).
+
+    template <class L, class Policy>
+    struct NormSquaredStep {
+        template <class Xk, class Dy>
+        [[gnu::always_inline]] static constexpr T run(const Xk& xk, const Dy& dyk) noexcept {
+            if constexpr (requires { L::template rank_one_norm_squared<Policy>(xk, dyk); }) {
+                return L::template rank_one_norm_squared<Policy>(xk, dyk);
+            } else {
+                return L::rank_one_norm_squared(xk, dyk);
+            }
+        }
+    };
+
+    template <class L, class Policy>
+    struct SgdStep {
+        template <class Xk, class Dy>
+        [[gnu::always_inline]] static constexpr void run(typename L::Parameters& pk, const Xk& xk, const Dy& dyk,
+                                                         const T& lr) noexcept {
+            if constexpr (requires { L::template rank_one_sgd<Policy>(pk, xk, dyk, lr); }) {
+                L::template rank_one_sgd<Policy>(pk, xk, dyk, lr);
+            } else {
+                L::rank_one_sgd(pk, xk, dyk, lr);
+            }
+        }
+    };
+
+    template <class L, class Policy>
+    struct InputGradientStep {
+        template <class Ck, class Xk, class Yk, class Dy>
+        [[gnu::always_inline]] static constexpr auto run(const typename L::Parameters& pk, const Ck& ck, const Xk& xk,
+                                                         const Yk& yk, const Dy& dyk) noexcept {
+            typename L::Parameters none{};
+            if constexpr (requires { L::template backward<true, Policy>(pk, none, ck, xk, yk, dyk); }) {
+                return L::template backward<true, Policy>(pk, none, ck, xk, yk, dyk);
+            } else {
+                return L::template backward<true>(pk, none, ck, xk, yk, dyk);
+            }
+        }
+    };
+
     template <std::size_t K, class Policy, class Xk, class Dy>
     static constexpr T rank_one_layer_norm_squared(const Xk& xk, const Dy& dyk) noexcept {
-        if constexpr (requires { layer<K>::template rank_one_norm_squared<Policy>(xk, dyk); }) {
-            return layer<K>::template rank_one_norm_squared<Policy>(xk, dyk);
-        } else {
-            return layer<K>::rank_one_norm_squared(xk, dyk);
-        }
+        return run_here_or_shared<NormSquaredStep<layer<K>, Policy>, shares_forward<K, Policy, 1>>(xk, dyk);
     }
 
     template <std::size_t K, class Policy, class Xk, class Dy>
     static constexpr void rank_one_layer_sgd(typename layer<K>::Parameters& pk, const Xk& xk, const Dy& dyk,
                                              T lr) noexcept {
-        if constexpr (requires { layer<K>::template rank_one_sgd<Policy>(pk, xk, dyk, lr); }) {
-            layer<K>::template rank_one_sgd<Policy>(pk, xk, dyk, lr);
-        } else {
-            layer<K>::rank_one_sgd(pk, xk, dyk, lr);
-        }
+        run_here_or_shared<SgdStep<layer<K>, Policy>, shares_forward<K, Policy, 1>>(pk, xk, dyk, lr);
     }
 
     /// dL/dx of parameter-free layer K (batch 1), as above.
     template <std::size_t K, class Policy, class C, class X, class Y, class Dy>
     static constexpr auto parameter_free_input_gradient(const Parameters& p, const C& cache, const X& x, const Y& y,
                                                         const Dy& dyk) noexcept {
-        using L = layer<K>;
-        typename L::Parameters none{};
-        const auto& ck = cache.template get<1>().template get<K>();
-        if constexpr (requires { L::template backward<true, Policy>(p.template get<K>(), none, ck, input_of<K>(cache, x),
-                                                                    output_of<K>(cache, y), dyk); }) {
-            return L::template backward<true, Policy>(p.template get<K>(), none, ck, input_of<K>(cache, x),
-                                                      output_of<K>(cache, y), dyk);
-        } else {
-            return L::template backward<true>(p.template get<K>(), none, ck, input_of<K>(cache, x),
-                                              output_of<K>(cache, y), dyk);
-        }
+        return run_here_or_shared<InputGradientStep<layer<K>, Policy>, shares_forward<K, Policy, 1>>(
+            p.template get<K>(), cache.template get<1>().template get<K>(), input_of<K>(cache, x), output_of<K>(cache, y),
+            dyk);
     }
 
     /// Layers K, K - 1, ..., 0 of backward_deltas, from dL/dy of layer K.
