@@ -116,10 +116,14 @@ template <class L, class Policy, std::size_t B>
     return forward_inference<L, Policy>(params, x);
 }
 
-/// forward_inference, or at run time forward_out_of_line where Shared says so.
+/// forward_inference, or at run time forward_out_of_line where Shared says so. Deliberately not
+/// always_inline, as run_here_or_shared below: with that attribute GCC inlined such a wrapper early,
+/// as a function of the baseline target, left the AVX2 copy's kernels inside it as calls ("target
+/// specific option mismatch"), and `flatten` on the dispatched batch-1 step then kept them as calls
+/// (T1's -O2 training step 40 -> 60 ns).
 template <class L, class Policy, bool Shared, std::size_t B>
-[[gnu::always_inline]] constexpr auto forward_inference_here(const typename L::Parameters& params,
-                                                             const Matrix<typename L::scalar, B, L::in_size>& x) noexcept {
+constexpr auto forward_inference_here(const typename L::Parameters& params,
+                                      const Matrix<typename L::scalar, B, L::in_size>& x) noexcept {
     if constexpr (Shared) {
         if (!std::is_constant_evaluated()) return forward_out_of_line<L, Policy, B>(params, x);
     }
@@ -130,13 +134,13 @@ template <class L, class Policy, bool Shared, std::size_t B>
 /// never inlined and flattened: the batch-1 backward steps a network runs for a layer whose type
 /// it holds several times (Chain::shares_forward), as forward_out_of_line does for the forward.
 template <class F, class... A>
-[[gnu::noinline, gnu::flatten]] auto run_out_of_line(A&... args) noexcept {
+[[gnu::noinline, gnu::flatten]] auto run_out_of_line(A&&... args) noexcept {
     return F::run(args...);
 }
 
 /// F::run(args...), or at run time run_out_of_line<F> where Shared says so.
 template <class F, bool Shared, class... A>
-[[gnu::always_inline]] constexpr auto run_here_or_shared(A&... args) noexcept {
+constexpr auto run_here_or_shared(A&&... args) noexcept {
     if constexpr (Shared) {
         if (!std::is_constant_evaluated()) return run_out_of_line<F>(args...);
     }

@@ -73,8 +73,8 @@ struct SgdPiece {
 /// sgd_update at run time over every tensor of a network (`count` of them; state1 is the
 /// velocity): explicit packs, each tensor as one flat run of values (as the gradient norm reads
 /// them, see kernels::detail::sum_of_squares_of_tensors), out of line, one copy per scalar type.
-/// Plain SGD has a loop of its own: with the flags tested per piece, T1's update took twice as
-/// long. As a scalar loop per tensor, GCC -O3 vectorised the update twice over (512- and 256-bit,
+/// Plain SGD, the common case, has a loop of its own, without SgdPiece's tests of the flags on
+/// every piece. As a scalar loop per tensor, GCC -O3 vectorised the update twice over (512- and 256-bit,
 /// each with an aliasing check): 6.5 KB of code, against 2 KB on packs.
 template <class T>
 [[CTNET_ONE_COPY]] inline void sgd_update_tensors(const UpdateRef<T>* tensors, std::size_t count,

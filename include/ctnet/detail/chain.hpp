@@ -392,7 +392,7 @@ private:
     template <class L, class Policy>
     struct NormSquaredStep {
         template <class Xk, class Dy>
-        [[gnu::always_inline]] static constexpr T run(const Xk& xk, const Dy& dyk) noexcept {
+        static constexpr T run(const Xk& xk, const Dy& dyk) noexcept {
             if constexpr (requires { L::template rank_one_norm_squared<Policy>(xk, dyk); }) {
                 return L::template rank_one_norm_squared<Policy>(xk, dyk);
             } else {
@@ -404,7 +404,7 @@ private:
     template <class L, class Policy>
     struct SgdStep {
         template <class Xk, class Dy>
-        [[gnu::always_inline]] static constexpr void run(typename L::Parameters& pk, const Xk& xk, const Dy& dyk,
+        static constexpr void run(typename L::Parameters& pk, const Xk& xk, const Dy& dyk,
                                                          const T& lr) noexcept {
             if constexpr (requires { L::template rank_one_sgd<Policy>(pk, xk, dyk, lr); }) {
                 L::template rank_one_sgd<Policy>(pk, xk, dyk, lr);
@@ -417,7 +417,7 @@ private:
     template <class L, class Policy>
     struct InputGradientStep {
         template <class Ck, class Xk, class Yk, class Dy>
-        [[gnu::always_inline]] static constexpr auto run(const typename L::Parameters& pk, const Ck& ck, const Xk& xk,
+        static constexpr auto run(const typename L::Parameters& pk, const Ck& ck, const Xk& xk,
                                                          const Yk& yk, const Dy& dyk) noexcept {
             typename L::Parameters none{};
             if constexpr (requires { L::template backward<true, Policy>(pk, none, ck, xk, yk, dyk); }) {
