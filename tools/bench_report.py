@@ -527,8 +527,11 @@ def analysis(w, measured, cost, t_of, ratio):
           "optimiser's time is spread over its passes: the loop vectoriser, which the explicit SIMD kernels "
           "do not need, is 0.9 G of the whole TU (-fno-tree-vectorize); by -ftime-report (22.6 G) half of "
           "the -O3 time is expanding functions and a third the IPA passes, which run on every small inline "
-          "function before inlining. 3.0 s is 13-24 G depending on the machine's load (22.6-22.9 G took "
-          "4.0-4.5 s of wall time at 13:36 on 2026-12-03, 26.4 G 5.3-5.9 s an hour earlier): what is left is "
+          "function before inlining. 3.0 s is 13-24 G depending on the machine's load: the code this run "
+          "measured (22.65 G) compiled in 4.6-4.8 s in spot checks right after it, and the code half an hour "
+          "before it (22.59 G; its -O2 rows had an inlining regression, fixed before this run, and its full "
+          "run of this tool was not committed) in 3.67 s (g++) and 3.65 s (clang++) in that run, and 26.4 G in 5.3-5.9 s that morning. What "
+          "is left is "
           "mostly per-shape code that is there for speed "
           "(the inlined batch-1 kernels of inference and of the training steps, the latency of the T1 goals, "
           "and the register-blocked batch products). Left open.")
