@@ -64,4 +64,22 @@ static_assert([] {
     return tensors == 2;
 }());
 
+// detail::tensor_count (for_each_tensor called with no Parameters objects, what the lists of the
+// norm, clipping and the optimizers are sized by) agrees with a visit of real ones, through
+// BatchNorm, Residual, ProjectedResidual and Dense with and without a bias.
+template <class Net>
+constexpr std::size_t visited_tensors() {
+    std::size_t visited = 0;
+    typename Net::Parameters p{};
+    Net::for_each_tensor([&](auto&) { ++visited; }, p);
+    return visited;
+}
+using NoBiasNet = ctnet::Network<double, Input<3>, Dense<4, ctnet::Bias::none>, ctnet::ReLU, Dense<1>>;
+static_assert(ctnet::detail::tensor_count<BareBatchNorm> == 2 && visited_tensors<BareBatchNorm>() == 2);
+static_assert(ctnet::detail::tensor_count<ResidualNet> == 8 && visited_tensors<ResidualNet>() == 8);
+static_assert(ctnet::detail::tensor_count<NoBiasNet> == 3 && visited_tensors<NoBiasNet>() == 3);
+static_assert(ctnet::detail::tensor_count<BatchNormNet> == visited_tensors<BatchNormNet>());
+static_assert(ctnet::detail::tensor_count<ProjectedNet> == visited_tensors<ProjectedNet>());
+static_assert(ctnet::detail::tensor_count<ResidualStack> == visited_tensors<ResidualStack>());
+
 }  // namespace
