@@ -112,7 +112,7 @@ template <class L, class Policy, std::size_t B>
 /// its own, and T5's inference took ~10% longer instead of ~7%.
 template <class L, class Policy, std::size_t B>
 [[gnu::noinline, gnu::flatten]] auto forward_out_of_line(const typename L::Parameters& params,
-                                           const Matrix<typename L::scalar, B, L::in_size>& x) noexcept {
+                                                         const Matrix<typename L::scalar, B, L::in_size>& x) noexcept {
     return forward_inference<L, Policy>(params, x);
 }
 
