@@ -24,7 +24,7 @@ template <class Net>
     if (std::is_constant_evaluated()) {
         T sum_of_norms_squared = T(0);
         for (const auto& tensor : tensors) {
-            const T norm = math::sqrt(kernels::detail::sum_of_squares_values(tensor.data, tensor.size()));
+            const T norm = math::sqrt(kernels::detail::sum_of_squares_values(tensor.data, tensor.size));
             sum_of_norms_squared += norm * norm;
         }
         return math::sqrt(sum_of_norms_squared);
@@ -37,7 +37,7 @@ template <class Net>
 template <class Net>
 [[nodiscard]] constexpr bool gradients_finite(const typename Net::Gradients& grads) noexcept {
     for (const auto& tensor : detail::tensor_refs<Net>(grads))
-        if (!kernels::detail::all_finite_values(tensor.data, tensor.size())) return false;
+        if (!kernels::detail::all_finite_values(tensor.data, tensor.size)) return false;
     return true;
 }
 
@@ -46,14 +46,14 @@ namespace detail {
 template <class T>
 constexpr void scale_tensors(const kernels::TensorRef<T>* tensors, std::size_t count, T c) noexcept {
     for (std::size_t i = 0; i < count; ++i)
-        for (std::size_t k = 0; k < tensors[i].size(); ++k) tensors[i].data[k] *= c;
+        for (std::size_t k = 0; k < tensors[i].size; ++k) tensors[i].data[k] *= c;
 }
 
 /// Every value of `count` tensors clamped to [-c, c].
 template <class T>
 constexpr void clamp_tensors(const kernels::TensorRef<T>* tensors, std::size_t count, T c) noexcept {
     for (std::size_t i = 0; i < count; ++i) {
-        for (std::size_t k = 0; k < tensors[i].size(); ++k) {
+        for (std::size_t k = 0; k < tensors[i].size; ++k) {
             T& g = tensors[i].data[k];
             g = g > c ? c : (g < -c ? -c : g);
         }

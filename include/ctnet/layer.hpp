@@ -106,39 +106,21 @@ template <class L, class Policy, std::size_t B>
     }
 }
 
-/// forward_inference compiled once per layer type, policy and batch size, never inlined: what a
-/// network runs for a layer whose type it holds several times (Chain::shares_forward). Flattened,
-/// as Network's forward pass is: without it GCC kept the Dense kernel's block loop as a call of
-/// its own, and T5's inference took ~10% longer instead of ~7%.
-template <class L, class Policy, std::size_t B>
-[[gnu::noinline, gnu::flatten]] auto forward_out_of_line(const typename L::Parameters& params,
-                                                         const Matrix<typename L::scalar, B, L::in_size>& x) noexcept {
-    return forward_inference<L, Policy>(params, x);
-}
-
-/// forward_inference, or at run time forward_out_of_line where Shared says so. Deliberately not
-/// always_inline, as run_here_or_shared below: with that attribute GCC inlined such a wrapper early,
-/// as a function of the baseline target, left the AVX2 copy's kernels inside it as calls ("target
-/// specific option mismatch"), and `flatten` on the dispatched batch-1 step then kept them as calls
-/// (T1's -O2 training step 40 -> 60 ns).
-template <class L, class Policy, bool Shared, std::size_t B>
-constexpr auto forward_inference_here(const typename L::Parameters& params,
-                                      const Matrix<typename L::scalar, B, L::in_size>& x) noexcept {
-    if constexpr (Shared) {
-        if (!std::is_constant_evaluated()) return forward_out_of_line<L, Policy, B>(params, x);
-    }
-    return forward_inference<L, Policy>(params, x);
-}
-
 /// Calls F::run(args...) from a function of its own, compiled once per F and argument types,
-/// never inlined and flattened: the batch-1 backward steps a network runs for a layer whose type
-/// it holds several times (Chain::shares_forward), as forward_out_of_line does for the forward.
+/// never inlined: what a network runs for the batch-1 steps of a layer whose type it holds
+/// several times (Chain::shares_layer_code; F: ForwardStep here, the backward steps in Chain).
+/// Flattened, as Network's forward pass is: without it GCC kept the Dense kernel's block loop as a
+/// call of its own, and T5's inference took ~10% longer instead of ~7%.
 template <class F, class... A>
 [[gnu::noinline, gnu::flatten]] auto run_out_of_line(A&&... args) noexcept {
     return F::run(args...);
 }
 
-/// F::run(args...), or at run time run_out_of_line<F> where Shared says so.
+/// F::run(args...), or at run time run_out_of_line<F> where Shared says so. Deliberately not
+/// always_inline (nor the run functions): with that attribute GCC inlined such a wrapper early, as
+/// a function of the baseline target, left the AVX2 copy's kernels inside it as calls ("target
+/// specific option mismatch"), and `flatten` on the dispatched batch-1 step then kept them as
+/// calls (T1's -O2 training step 40 -> 60 ns).
 template <class F, bool Shared, class... A>
 constexpr auto run_here_or_shared(A&&... args) noexcept {
     if constexpr (Shared) {
@@ -147,15 +129,25 @@ constexpr auto run_here_or_shared(A&&... args) noexcept {
     return F::run(args...);
 }
 
+/// forward_inference as a step for run_here_or_shared.
+template <class L, class Policy>
+struct ForwardStep {
+    template <std::size_t B>
+    static constexpr auto run(const typename L::Parameters& params,
+                              const Matrix<typename L::scalar, B, L::in_size>& x) noexcept {
+        return forward_inference<L, Policy>(params, x);
+    }
+};
+
 /// Training-mode forward: the layer's own if it has one, else its inference forward on Policy
-/// (out of line where Shared says so, see forward_inference_here).
+/// (out of line where Shared says so, see run_here_or_shared).
 template <class L, class Policy = kernels::simd::Native, bool Shared = false, std::size_t B, class Cache>
 constexpr auto forward_train(const typename L::Parameters& params,
                              const Matrix<typename L::scalar, B, L::in_size>& x, Cache&& cache) noexcept {
     if constexpr (requires { L::forward(params, x, cache); }) {
         return L::forward(params, x, cache);
     } else {
-        return forward_inference_here<L, Policy, Shared>(params, x);
+        return run_here_or_shared<ForwardStep<L, Policy>, Shared>(params, x);
     }
 }
 

@@ -84,13 +84,13 @@ template <class T>
         for (std::size_t i = 0; i < count; ++i) {
             const UpdateRef<T>& t = tensors[i];
             kernels::for_each_piece_at_run_time<lanes>(
-                1, t.rows * t.cols, kernels::detail::SubtractScaledPiece<T>{t.parameter, t.gradient, c.lr});
+                1, t.size, kernels::detail::SubtractScaledPiece<T>{t.parameter, t.gradient, c.lr});
         }
         return;
     }
     for (std::size_t i = 0; i < count; ++i) {
         const UpdateRef<T>& t = tensors[i];
-        kernels::for_each_piece_at_run_time<lanes>(1, t.rows * t.cols, SgdPiece<T>{t.parameter, t.gradient, t.state1, c});
+        kernels::for_each_piece_at_run_time<lanes>(1, t.size, SgdPiece<T>{t.parameter, t.gradient, t.state1, c});
     }
 }
 
@@ -127,7 +127,7 @@ constexpr void adam_update_tensors(const UpdateRef<T>* tensors, std::size_t coun
                                    const AdamCoefficients<T>& c) noexcept {
     for (std::size_t i = 0; i < count; ++i) {
         const UpdateRef<T>& t = tensors[i];
-        adam_update<Decoupled>(t.parameter, t.gradient, t.state1, t.state2, t.rows * t.cols, weight_decay, c);
+        adam_update<Decoupled>(t.parameter, t.gradient, t.state1, t.state2, t.size, weight_decay, c);
     }
 }
 
@@ -173,10 +173,11 @@ struct SGD {
         if (const Status s = validate(); s != Status::ok) return s;
         const T lr = static_cast<T>(learning_rate), mu = static_cast<T>(momentum);
         const T wd = static_cast<T>(weight_decay), damp = static_cast<T>(1.0 - dampening);
-        const detail::SgdCoefficients<T> c{lr, mu, wd, damp, weight_decay != 0.0, momentum != 0.0, nesterov, steps == 0};
+        const detail::SgdCoefficients<T> c{
+            lr, mu, wd, damp, weight_decay != 0.0, momentum != 0.0, nesterov, steps == 0};
         const auto tensors = detail::update_refs<Net>(params, grads, velocity);
         if (std::is_constant_evaluated()) {
-            for (const auto& t : tensors) detail::sgd_update(t.parameter, t.gradient, t.state1, t.rows * t.cols, c);
+            for (const auto& t : tensors) detail::sgd_update(t.parameter, t.gradient, t.state1, t.size, c);
         } else {
             detail::sgd_update_tensors(tensors.data(), tensors.size(), c);
         }

@@ -504,7 +504,7 @@ TEST_CASE("dispatch: a dispatched batch-1 step refuses a non-finite loss, changi
 
 TEMPLATE_TEST_CASE("a layer type held three times or more runs one shared out-of-line copy at batch 1, same values",
                    "[forward][training]", float, double) {
-    // Chain::shares_forward: the batch-1 forward pass of such layers is detail::forward_out_of_line,
+    // Chain::shares_layer_code: the batch-1 forward pass of such layers is detail::run_out_of_line,
     // in inference and in the training step. Its outputs against the batch path (each sample a
     // row of a batch, kernels not shared) and the batch-1 step against the general path. (Where
     // the processor has AVX2, inference at batch 1 runs the dispatched copy, which never shares.)
@@ -512,10 +512,10 @@ TEMPLATE_TEST_CASE("a layer type held three times or more runs one shared out-of
     using Native = ctnet::kernels::simd::Native;
     using Net = Network<T, Input<12>, Dense<12>, ctnet::Sigmoid, Dense<12>, ctnet::Sigmoid, Dense<12>, ctnet::Sigmoid,
                         Dense<3>>;
-    static_assert(Net::Chain::template shares_forward<0, Native, 1> && Net::Chain::template shares_forward<1, Native, 1>);
-    static_assert(!Net::Chain::template shares_forward<6, Native, 1> && !Net::Chain::template shares_forward<0, Native, 4>);
+    static_assert(Net::Chain::template shares_layer_code<0, Native, 1> && Net::Chain::template shares_layer_code<1, Native, 1>);
+    static_assert(!Net::Chain::template shares_layer_code<6, Native, 1> && !Net::Chain::template shares_layer_code<0, Native, 4>);
     using Twice = Network<T, Input<12>, Dense<12>, ctnet::Sigmoid, Dense<12>, ctnet::Sigmoid, Dense<3>>;
-    static_assert(!Twice::Chain::template shares_forward<0, Native, 1> && !Twice::Chain::template shares_forward<1, Native, 1>);
+    static_assert(!Twice::Chain::template shares_layer_code<0, Native, 1> && !Twice::Chain::template shares_layer_code<1, Native, 1>);
 
     const Net net = ctnet::initialized<Net>(ctnet::init::TorchDefault{}, 41);
     ctnet::Random rng(42);

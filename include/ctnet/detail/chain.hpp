@@ -153,19 +153,19 @@ struct Chain {
     static constexpr auto indices = hana::make_range(hana::size_c<0>, hana::size_c<layer_count>);
 
     /// Whether layer K runs its batch-1 steps out of line, one copy shared by every layer of its
-    /// type: the forward pass (detail::forward_out_of_line) and, in train_step's batch-1 step, dL/dx
-    /// of a parameter-free layer, the norm and the plain-SGD update from the layer's factors
-    /// (run_out_of_line). Where the chain holds that type three times or more and the pass is on a
-    /// policy of the baseline's copy (a function compiled for the AVX2 copy inlines all its layers:
-    /// kernels/dispatch.hpp). T5's eight Dense 32 -> 32 layers and eight Sigmoids then compile once
-    /// for its inference and its training step. Cachegrind on bench/compile_cost/topologies.cpp,
+    /// type (detail::run_out_of_line): the forward pass and, in train_step's batch-1 step, dL/dx of
+    /// a parameter-free layer, the norm and the plain-SGD update from the layer's factors. Where
+    /// the chain holds that type three times or more and the pass is on a policy of the baseline's
+    /// copy (a function compiled for the AVX2 copy inlines all its layers: kernels/dispatch.hpp).
+    /// T5's eight Dense 32 -> 32 layers and eight Sigmoids then compile once for its inference and
+    /// its training step. Cachegrind on bench/compile_cost/topologies.cpp,
     /// g++ -O3 native: 25.5 -> 22.9 G for the forward pass (T5's forward code 11.5 KB -> 1.8 KB,
     /// forward_one and the two shared layers), -> 22.6 G for the backward steps (T5's batch-1 step
     /// 6.2 -> 3.1 KB). It costs T5's inference ~7% (A/B medians: 217-227 -> 234-240 ns). A type
     /// held twice stays inline (T2's Tanhs, T3's and T4's ReLUs): sharing those saved 0.2 G, for a
     /// call on a latency-bound path.
     template <std::size_t K, class Policy, std::size_t B>
-    static constexpr bool shares_forward =
+    static constexpr bool shares_layer_code =
         B == 1 && !kernels::dispatched<Policy> && ((std::is_same_v<layer<K>, Ls> ? 1 : 0) + ...) >= 3;
 
     /// Layers K with parameters, as a std::index_sequence.
@@ -345,11 +345,12 @@ private:
     template <std::size_t K, class Policy, std::size_t B>
     static constexpr Matrix<T, B, out_size> forward_from(const Parameters& p,
                                                          const Matrix<T, B, layer<K>::in_size>& xk) noexcept {
-        constexpr bool shared = shares_forward<K, Policy, B>;
+        using Step = ForwardStep<layer<K>, Policy>;
+        constexpr bool shared = shares_layer_code<K, Policy, B>;
         if constexpr (K + 1 == layer_count) {
-            return forward_inference_here<layer<K>, Policy, shared>(p.template get<K>(), xk);
+            return run_here_or_shared<Step, shared>(p.template get<K>(), xk);
         } else {
-            return forward_from<K + 1, Policy>(p, forward_inference_here<layer<K>, Policy, shared>(p.template get<K>(), xk));
+            return forward_from<K + 1, Policy>(p, run_here_or_shared<Step, shared>(p.template get<K>(), xk));
         }
     }
 
@@ -359,12 +360,12 @@ private:
                                                                const Matrix<T, B, layer<K>::in_size>& xk,
                                                                CacheRef& cache, Observer& observer) noexcept {
         if constexpr (keeps_boundary<K>()) cache.template get<0>().template get<K - 1>() = xk;
+        constexpr bool shared = shares_layer_code<K, Policy, B>;
+        auto& ck = cache.template get<1>().template get<K>();
         if constexpr (K + 1 == layer_count && is_no_observer<Observer>) {
-            return forward_train<layer<K>, Policy, shares_forward<K, Policy, B>>(p.template get<K>(), xk,
-                                                                                 cache.template get<1>().template get<K>());
+            return forward_train<layer<K>, Policy, shared>(p.template get<K>(), xk, ck);
         } else {
-            auto yk = forward_train<layer<K>, Policy, shares_forward<K, Policy, B>>(p.template get<K>(), xk,
-                                                                                    cache.template get<1>().template get<K>());
+            auto yk = forward_train<layer<K>, Policy, shared>(p.template get<K>(), xk, ck);
             if constexpr (!is_no_observer<Observer>) observer.forward_output(hana::size_c<K>, yk);
             if constexpr (K + 1 == layer_count) {
                 return yk;
@@ -387,7 +388,7 @@ private:
     }
 
     // Each step of a layer as a type with a static run(), so that a layer whose type the chain
-    // holds several times runs one out-of-line copy of it (run_here_or_shared, shares_forward).
+    // holds several times runs one out-of-line copy of it (run_here_or_shared, shares_layer_code).
 
     template <class L, class Policy>
     struct NormSquaredStep {
@@ -430,22 +431,22 @@ private:
 
     template <std::size_t K, class Policy, class Xk, class Dy>
     static constexpr T rank_one_layer_norm_squared(const Xk& xk, const Dy& dyk) noexcept {
-        return run_here_or_shared<NormSquaredStep<layer<K>, Policy>, shares_forward<K, Policy, 1>>(xk, dyk);
+        return run_here_or_shared<NormSquaredStep<layer<K>, Policy>, shares_layer_code<K, Policy, 1>>(xk, dyk);
     }
 
     template <std::size_t K, class Policy, class Xk, class Dy>
     static constexpr void rank_one_layer_sgd(typename layer<K>::Parameters& pk, const Xk& xk, const Dy& dyk,
                                              T lr) noexcept {
-        run_here_or_shared<SgdStep<layer<K>, Policy>, shares_forward<K, Policy, 1>>(pk, xk, dyk, lr);
+        run_here_or_shared<SgdStep<layer<K>, Policy>, shares_layer_code<K, Policy, 1>>(pk, xk, dyk, lr);
     }
 
     /// dL/dx of parameter-free layer K (batch 1), as above.
     template <std::size_t K, class Policy, class C, class X, class Y, class Dy>
     static constexpr auto parameter_free_input_gradient(const Parameters& p, const C& cache, const X& x, const Y& y,
                                                         const Dy& dyk) noexcept {
-        return run_here_or_shared<InputGradientStep<layer<K>, Policy>, shares_forward<K, Policy, 1>>(
-            p.template get<K>(), cache.template get<1>().template get<K>(), input_of<K>(cache, x), output_of<K>(cache, y),
-            dyk);
+        return run_here_or_shared<InputGradientStep<layer<K>, Policy>, shares_layer_code<K, Policy, 1>>(
+            p.template get<K>(), cache.template get<1>().template get<K>(), input_of<K>(cache, x),
+            output_of<K>(cache, y), dyk);
     }
 
     /// Layers K, K - 1, ..., 0 of backward_deltas, from dL/dy of layer K.

@@ -21,7 +21,7 @@ inline constexpr std::size_t tensor_count = [] {
 }();
 
 /// The tensors of `tensors` (a Parameters or Gradients object of Net, const or not) in
-/// for_each_tensor's order, each as its values and its shape.
+/// for_each_tensor's order, each as its values and their count.
 ///
 /// Why a list: a pass written as a for_each_tensor visitor is code per tensor in every network,
 /// and the shape-generic loop it calls is one call per tensor. Over a list each pass is one
@@ -36,8 +36,7 @@ template <class Net, class G>
     std::size_t i = 0;
     Net::for_each_tensor(
         [&](auto& tensor) noexcept {
-            using M = std::remove_cvref_t<decltype(tensor)>;
-            if (i < list.size()) list[i] = {tensor.data, M::rows, M::cols};
+            if (i < list.size()) list[i] = {tensor.data, std::remove_cvref_t<decltype(tensor)>::size};
             ++i;
         },
         tensors);
@@ -52,7 +51,7 @@ struct UpdateRef {
     const T* gradient;
     T* state1;
     T* state2;
-    std::size_t rows, cols;
+    std::size_t size;
 };
 
 /// The tensors of `params`, `grads` and zero to two optimizer states (each a Parameters object of
@@ -65,9 +64,8 @@ template <class Net, class... States>
     std::size_t i = 0;
     Net::for_each_tensor(
         [&](auto& p, const auto& g, auto&... s) noexcept {
-            using M = std::remove_cvref_t<decltype(p)>;
             typename Net::scalar* state[] = {s.data..., nullptr, nullptr};
-            if (i < list.size()) list[i] = {p.data, g.data, state[0], state[1], M::rows, M::cols};
+            if (i < list.size()) list[i] = {p.data, g.data, state[0], state[1], std::remove_cvref_t<decltype(p)>::size};
             ++i;
         },
         params, grads, states...);

@@ -208,13 +208,12 @@ constexpr void subtract_scaled_outer(Matrix<T, In, Out>& w, const Matrix<T, 1, I
     }
 }
 
-/// One tensor of a pass over many (a network's gradients, say): rows x cols values, row-major,
-/// from `data`, the shape known at run time. T may be const.
+/// One tensor of a pass over many (a network's gradients, say): `size` values from `data`, the
+/// count known at run time (the passes read each tensor as one run). T may be const.
 template <class T>
 struct TensorRef {
     T* data;
-    std::size_t rows, cols;
-    [[nodiscard]] constexpr std::size_t size() const noexcept { return rows * cols; }
+    std::size_t size;
 };
 
 namespace detail {
@@ -233,8 +232,7 @@ template <class T>
     using S = SquareSum<T>;
     typename S::V sums[S::chains] = {};
     for (std::size_t i = 0; i < count; ++i)
-        for_each_piece_at_run_time<S::lanes>(1, tensors[i].rows * tensors[i].cols,
-                                             SquarePiece<T, S::lanes>{tensors[i].data, sums});
+        for_each_piece_at_run_time<S::lanes>(1, tensors[i].size, SquarePiece<T, S::lanes>{tensors[i].data, sums});
     return simd::sum_lanes<T, S::lanes>(simd::tree_sum<0, S::chains>(sums));
 }
 
