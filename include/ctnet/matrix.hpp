@@ -50,7 +50,9 @@ struct Matrix {
     static constexpr std::size_t cols = Cols;
     static constexpr std::size_t size = Rows * Cols;
 
-    alignas(detail::storage_alignment<T>(Rows * Cols)) T data[Rows * Cols];
+    // One element when a size is 0: the static_assert above is then the only error (a zero-length
+    // array is an extension, an error of its own under -Wpedantic -Werror).
+    alignas(detail::storage_alignment<T>(Rows * Cols)) T data[Rows * Cols > 0 ? Rows * Cols : 1];
 
     [[nodiscard]] constexpr T& operator()(std::size_t row, std::size_t col) noexcept { return data[row * Cols + col]; }
     [[nodiscard]] constexpr const T& operator()(std::size_t row, std::size_t col) const noexcept {
