@@ -2,8 +2,8 @@
 #   cmake -DCTNET_COMPILE_DB=<compile_commands.json> -DCTNET_CHECK_TARGET=<target>
 #         -DCTNET_COMPILER_ID=<GNU|Clang> [-DCTNET_DEFINE=<macro>]
 #         -DCTNET_EXPECT=<success|failure> -P run_compile_check.cmake
-# The compiler's diagnostics go straight to ctest's output, where PASS_REGULAR_EXPRESSION looks
-# for a failing twin's expected message. Exit status: 0 iff the compile succeeded or failed as
+# The compiler's diagnostics go to ctest's output, where PASS_REGULAR_EXPRESSION looks for a
+# failing twin's expected message; a failing twin must give exactly one error. Exit status: 0 iff the compile succeeded or failed as
 # CTNET_EXPECT says (for "failure", ctest ignores the status and matches the message instead).
 cmake_minimum_required(VERSION 3.25)
 
@@ -61,12 +61,21 @@ if(CTNET_DEFINE)
     list(APPEND compile "-D${CTNET_DEFINE}")
 endif()
 
-execute_process(COMMAND ${compile} WORKING_DIRECTORY "${directory}" RESULT_VARIABLE status)
+execute_process(COMMAND ${compile} WORKING_DIRECTORY "${directory}" RESULT_VARIABLE status
+    OUTPUT_VARIABLE diagnostics ERROR_VARIABLE diagnostics)
+message("${diagnostics}")
 
 if(CTNET_EXPECT STREQUAL "failure")
     if(status EQUAL 0)
         list(JOIN compile " " shown)
         message(FATAL_ERROR "ctnet-harness: UNEXPECTED SUCCESS: this must not compile:\n  ${shown}")
+    endif()
+    # Misuse gives one error, ctnet's message: a second one (say -Wpedantic's, or a lookup into a
+    # class whose static_assert failed) would bury it.
+    string(REGEX MATCHALL "error: " errors "${diagnostics}")
+    list(LENGTH errors error_count)
+    if(error_count GREATER 1)
+        message(FATAL_ERROR "ctnet-harness: SECOND ERROR: the compiler gave ${error_count} errors, not one")
     endif()
     message("ctnet-harness: the compiler refused the file, as it must; ctest now checks the message")
 elseif(NOT status EQUAL 0)
