@@ -380,7 +380,19 @@ def analysis(w, measured, cost, t_of, ratio):
           f"on {xeon['where']} (medians of 15): T5 288 -> 267 ns, T2 18.5 -> 18.0 ns; Clang broadcasts from "
           "memory by itself. Only for 64-byte packs: the dispatched AVX2 copy's 32-byte ones lost with it. "
           + (f"T2 ({fmt_ratio(r2)}) would need {fmt_ns(0.8 * e2)} ns, some {1 - 0.8 / r2:.1%} fewer cycles on "
-             "its path: in practice Eigen's 5-ulp tanh. " if not met(r2, 0.8) else "")
+             "its path: in practice Eigen's 5-ulp tanh. What bounds it, from experiments on the Zen 4 EPYC on "
+             "2026-12-03 (A/B medians of alternating runs of ctnet's T2, on a loaded machine): successive "
+             "iterations of the benchmark loop overlap, each some 170 cycles of dependent latency and ~130 "
+             "micro-ops, so the time follows how many of them the out-of-order window holds, that is the micro-op "
+             "count. Dropping the tanh's small-|x| branch (8 of its ~35 micro-ops; wrong near 0) took T2 from "
+             "20.4-22.2 to 17.1-17.4 ns. One formula for every x, E / (E + 2) with E = e^2|x| - 1 (24 "
+             "micro-ops), is off by up to 3.3 ulp in float (all floats checked) and 2.8 in double, three "
+             "roundings near 0: 23.0 -> 21.7 ns, and 19.1 ns with T2's 8 x 8 product inlined as well (GCC keeps "
+             "it a call in the benchmark loop: the product's accumulator arrays count as stack frame before they "
+             "become registers, --param large-stack-frame-growth). Every form within 2 ulp found needs a second "
+             "formula near 0: 1 - 2 / (E + 2) above 0.625 and the polynomial below is within 1.23 ulp but "
+             "measured 23.6 ns against 23.0, no faster than the current form. ctnet keeps its 2-ulp tanh. "
+             if not met(r2, 0.8) else "")
           + (f"T5 ({fmt_ratio(r5)}) would need {fmt_ns(0.6 * e5)} ns. " if not met(r5, 0.6) else "")
           + f"In the previous committed run T2 was {prev['infer_b1']['T2']:.2f} ({prev['t2_ns'][0]} against "
           f"{prev['t2_ns'][1]} ns: hand Eigen's T2 moves by a quarter between runs, ctnet's by a few percent) "
@@ -534,7 +546,10 @@ def analysis(w, measured, cost, t_of, ratio):
           "is left is "
           "mostly per-shape code that is there for speed "
           "(the inlined batch-1 kernels of inference and of the training steps, the latency of the T1 goals, "
-          "and the register-blocked batch products). Left open.")
+          "and the register-blocked batch products). Split on 2026-12-03 (fifth session, 22.57 G): the TU "
+          "without its batch-32 lines takes 12.08 G, so batch 32 is 10.5 G; the batch-32 lines alone make "
+          "67 KB of code, 35 KB of it register-blocked products (33 axpy and 8 dot shapes, 0.3-1.5 KB each) "
+          "and 16 KB the training steps' own functions. Left open.")
         w("")
 
 
