@@ -225,6 +225,62 @@ TEST_CASE("SGD with momentum, Nesterov and weight decay updates every element of
     }
 }
 
+namespace {
+
+/// Two steps of Adam or AdamW (Opt) with weight decay over AllShapesNet, against
+/// torch.optim.Adam(W)'s formula per element in double.
+template <class Opt>
+void check_adam_every_element() {
+    using Net = AllShapesNet;
+    ctnet::Random rng(31);
+    Net net = ctnet::initialized<Net>(ctnet::init::TorchDefault{}, 32);
+    Opt adam{.learning_rate = 0.01, .beta1 = 0.75, .beta2 = 0.875, .epsilon = 1e-3, .weight_decay = 0.25};
+    const double lr = 0.01, b1 = 0.75, b2 = 0.875, eps = 1e-3, wd = 0.25;
+    Net::Parameters m{}, v{};  // the reference's moments, in the same layout
+    for (int step = 1; step <= 2; ++step) {
+        Net::Gradients g{};
+        fill_uniform<Net>(g, rng);
+        const Net before = net;
+        REQUIRE(adam.step(net.parameters, g) == Status::ok);
+        const double bias1 = 1 - std::pow(b1, step), bias2_sqrt = std::sqrt(1 - std::pow(b2, step));
+        std::size_t compared = 0, wrong = 0;
+        Net::for_each_tensor(
+            [&](const auto& after, const auto& old, const auto& grad, auto& mr, auto& vr, const auto& ma,
+                const auto& va) {
+                for (std::size_t k = 0; k < after.size; ++k, ++compared) {
+                    double p = double(old[k]), d = double(grad[k]);
+                    if constexpr (Opt::decoupled_weight_decay) {
+                        p *= 1 - lr * wd;
+                    } else {
+                        d += wd * p;
+                    }
+                    const double mk = b1 * double(mr[k]) + (1 - b1) * d;
+                    const double vk = b2 * double(vr[k]) + (1 - b2) * d * d;
+                    mr[k] = static_cast<float>(mk);
+                    vr[k] = static_cast<float>(vk);
+                    const double expected = p - lr / bias1 * mk / (std::sqrt(vk) / bias2_sqrt + eps);
+                    // A skipped element keeps its old value, off by about lr (0.01).
+                    if (std::abs(double(after[k]) - expected) > 1e-5 || std::abs(double(ma[k]) - mk) > 1e-5 ||
+                        std::abs(double(va[k]) - vk) > 1e-5) {
+                        if (wrong++ == 0) UNSCOPED_INFO("step " << step << ", first wrong element " << compared);
+                    }
+                }
+            },
+            net.parameters, before.parameters, g, m, v, adam.first_moment, adam.second_moment);
+        CHECK(compared == Net::parameter_count);
+        CHECK(wrong == 0);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("Adam and AdamW with weight decay update every element of every tensor shape", "[adam]") {
+    // The update's out-of-line pass (detail::adam_update_tensors_out_of_line: packs, each tensor as
+    // one run, the square root on packs) over the shapes of the tests above, for two steps.
+    check_adam_every_element<ctnet::Adam<AllShapesNet>>();
+    check_adam_every_element<ctnet::AdamW<AllShapesNet>>();
+}
+
 TEST_CASE("train_step: finite gradients whose norm overflows are applied, the norm reported as infinite",
           "[training][gradients]") {
     // x = 1e10, w = 1: y = 1e10, MSE against 0 is 1e20 (finite), dL/dy = 2e10 and dL/dw = 2e20,

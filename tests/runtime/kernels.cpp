@@ -11,6 +11,7 @@
 #include <limits>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <ctnet/kernels/dense.hpp>
 #include <ctnet/kernels/dispatch.hpp>
@@ -412,6 +413,51 @@ void check_row_sums_up_to() {
 }  // namespace
 
 TEST_CASE("the transposing reduction sums every row", "[kernels]") { check_row_sums_up_to<simd::native_bytes>(); }
+
+namespace {
+
+/// simd::sqrt on packs of N lanes against std::sqrt, bit for bit (both are correctly rounded): a
+/// grid over many binades, subnormals, 0, -0, infinity, and negative values and NaN (NaN out).
+template <class T, std::size_t N>
+std::size_t sqrt_mismatches() {
+    std::vector<T> values = {T(0), -T(0), std::numeric_limits<T>::infinity(), -T(1), -std::numeric_limits<T>::infinity(),
+                             std::numeric_limits<T>::quiet_NaN(), std::numeric_limits<T>::denorm_min(),
+                             std::numeric_limits<T>::min(), std::numeric_limits<T>::max(), T(2), T(0.25)};
+    Values v{N * 7919 + sizeof(T)};
+    for (int e = -60; e <= 60; e += 3)
+        for (int k = 0; k < 20; ++k) values.push_back(static_cast<T>(std::ldexp(1.5 + 0.5 * v.next(), e)));
+    while (values.size() % N != 0) values.push_back(T(3));
+    std::size_t mismatches = 0;
+    for (std::size_t i = 0; i < values.size(); i += N) {
+        const auto x = simd::load<N>(values.data() + i);
+        const auto y = simd::sqrt<T, N>(x);
+        T out[N];
+        simd::store(out, y);
+        for (std::size_t j = 0; j < N; ++j) {
+            const T expected = std::sqrt(values[i + j]);
+            const bool same = std::isnan(expected) ? std::isnan(out[j]) : std::memcmp(&out[j], &expected, sizeof(T)) == 0;
+            if (!same) {
+                if (mismatches++ == 0) UNSCOPED_INFO("sqrt of " << values[i + j] << " on " << N << " lanes: " << out[j]);
+            }
+        }
+    }
+    return mismatches;
+}
+
+}  // namespace
+
+/// Every width up to the target's registers (wider packs are not passed by value in a build
+/// without them: -Wpsabi).
+template <class T, std::size_t N = 1>
+void check_sqrt_widths() {
+    CHECK(sqrt_mismatches<T, N>() == 0);
+    if constexpr (N * sizeof(T) < (simd::native_bytes > 16 ? simd::native_bytes : 16)) check_sqrt_widths<T, 2 * N>();
+}
+
+TEST_CASE("simd::sqrt is std::sqrt on every pack width", "[kernels]") {
+    check_sqrt_widths<float>();
+    check_sqrt_widths<double>();
+}
 
 // ---- the AVX2 copy of the run-time dispatch (kernels/dispatch.hpp) -----------------------------
 // Called here from baseline code: each kernel on DispatchPolicy hands its work to the copy
