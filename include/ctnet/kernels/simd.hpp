@@ -35,12 +35,6 @@
 
 #include <ctnet/detail/target.hpp>
 
-// The square-root instructions of simd::sqrt (packed/simd.inc). Every intrinsic is declared
-// whatever the target flags; simd::sqrt calls one only where its copy is compiled for it.
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-#include <immintrin.h>
-#endif
-
 // Marks a lambda's call operator always-inline (GCC and Clang), for the small lambdas a kernel
 // hands to a visitor: at -O2 GCC otherwise keeps some of them as calls, once per piece.
 #if defined(__GNUC__)
