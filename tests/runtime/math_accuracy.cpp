@@ -370,8 +370,8 @@ measured here with the host's expf: as accurate as the quotient in double).
 
 What is measured: the constexpr implementations (`ctnet::math::detail::*_impl`, the path
 every constant evaluation takes), called at run time, against long double `<cmath>` on
-x86-64 (64-bit significand). Run-time calls of `ctnet::math::exp` etc. go to `<cmath>`
-itself, except `sigmoid`, whose run-time path has its own rows below.
+x86-64 (64-bit significand). Run-time calls of `ctnet::math::exp` etc. go to the C library,
+as `<cmath>`'s do (the same builtins), except `sigmoid`, whose run-time path has its own rows below.
 
 - *max ulp*: the largest `ctnet::math::ulp_distance` between the result and the
   correctly rounded value (the long double reference rounded to the type; for sqrt,
