@@ -380,7 +380,7 @@ def analysis(w, measured, cost, t_of, ratio):
           f"on {xeon['where']} (medians of 15): T5 288 -> 267 ns, T2 18.5 -> 18.0 ns; Clang broadcasts from "
           "memory by itself. Only for 64-byte packs: the dispatched AVX2 copy's 32-byte ones lost with it. "
           + (f"T2 ({fmt_ratio(r2)}) would need {fmt_ns(0.8 * e2)} ns, some {1 - 0.8 / r2:.1%} fewer cycles on "
-             "its path: in practice Eigen's 5-ulp tanh. What bounds it, from experiments on the Zen 4 EPYC on "
+             "its path: in practice Eigen's 5-ulp tanh. What bounds it, from experiments on a Zen 5 EPYC like this one on "
              "2026-12-03 (A/B medians of alternating runs of ctnet's T2, on a loaded machine): successive "
              "iterations of the benchmark loop overlap, each some 170 cycles of dependent latency and ~130 "
              "micro-ops, so the time follows how many of them the out-of-order window holds, that is the micro-op "
