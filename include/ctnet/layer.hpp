@@ -139,15 +139,29 @@ struct ForwardStep {
     }
 };
 
+/// forward_inference, or at run time ForwardStep's out-of-line copy where Shared says so: as
+/// run_here_or_shared<ForwardStep<L, Policy>, Shared>, without the step's extra level of call in
+/// the common case. At -Os GCC kept that level as a call (run_here_or_shared and ForwardStep::run
+/// are not always_inline, see above): the residual firmware model's forward pass took 840 bytes of
+/// stack under QEMU through the step, 776 without (tools/footprint.sh).
+template <class L, class Policy, bool Shared, std::size_t B>
+constexpr auto forward_here_or_shared(const typename L::Parameters& params,
+                                      const Matrix<typename L::scalar, B, L::in_size>& x) noexcept {
+    if constexpr (Shared) {
+        if (!std::is_constant_evaluated()) return run_out_of_line<ForwardStep<L, Policy>>(params, x);
+    }
+    return forward_inference<L, Policy>(params, x);
+}
+
 /// Training-mode forward: the layer's own if it has one, else its inference forward on Policy
-/// (out of line where Shared says so, see run_here_or_shared).
+/// (out of line where Shared says so, see forward_here_or_shared).
 template <class L, class Policy = kernels::simd::Native, bool Shared = false, std::size_t B, class Cache>
 constexpr auto forward_train(const typename L::Parameters& params,
                              const Matrix<typename L::scalar, B, L::in_size>& x, Cache&& cache) noexcept {
     if constexpr (requires { L::forward(params, x, cache); }) {
         return L::forward(params, x, cache);
     } else {
-        return run_here_or_shared<ForwardStep<L, Policy>, Shared>(params, x);
+        return forward_here_or_shared<L, Policy, Shared>(params, x);
     }
 }
 

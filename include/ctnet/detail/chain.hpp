@@ -345,12 +345,11 @@ private:
     template <std::size_t K, class Policy, std::size_t B>
     static constexpr Matrix<T, B, out_size> forward_from(const Parameters& p,
                                                          const Matrix<T, B, layer<K>::in_size>& xk) noexcept {
-        using Step = ForwardStep<layer<K>, Policy>;
         constexpr bool shared = shares_layer_code<K, Policy, B>;
         if constexpr (K + 1 == layer_count) {
-            return run_here_or_shared<Step, shared>(p.template get<K>(), xk);
+            return forward_here_or_shared<layer<K>, Policy, shared>(p.template get<K>(), xk);
         } else {
-            return forward_from<K + 1, Policy>(p, run_here_or_shared<Step, shared>(p.template get<K>(), xk));
+            return forward_from<K + 1, Policy>(p, forward_here_or_shared<layer<K>, Policy, shared>(p.template get<K>(), xk));
         }
     }
 
