@@ -3,8 +3,9 @@
 #         -DCTNET_COMPILER_ID=<GNU|Clang> [-DCTNET_DEFINE=<macro>]
 #         -DCTNET_EXPECT=<success|failure> -P run_compile_check.cmake
 # The compiler's diagnostics go to ctest's output, where PASS_REGULAR_EXPRESSION looks for a
-# failing twin's expected message; a failing twin must give exactly one error. Exit status: 0 iff the compile succeeded or failed as
-# CTNET_EXPECT says (for "failure", ctest ignores the status and matches the message instead).
+# failing twin's expected message; a failing twin must give exactly one error. Exit status: 0 iff
+# the compile succeeded or failed as CTNET_EXPECT says (for "failure", ctest ignores the status and
+# matches the message instead).
 cmake_minimum_required(VERSION 3.25)
 
 if(CTNET_EXPECT STREQUAL "broken")

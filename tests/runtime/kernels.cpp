@@ -420,9 +420,9 @@ namespace {
 /// grid over many binades, subnormals, 0, -0, infinity, and negative values and NaN (NaN out).
 template <class T, std::size_t N>
 std::size_t sqrt_mismatches() {
-    std::vector<T> values = {T(0), -T(0), std::numeric_limits<T>::infinity(), -T(1), -std::numeric_limits<T>::infinity(),
-                             std::numeric_limits<T>::quiet_NaN(), std::numeric_limits<T>::denorm_min(),
-                             std::numeric_limits<T>::min(), std::numeric_limits<T>::max(), T(2), T(0.25)};
+    using L = std::numeric_limits<T>;
+    std::vector<T> values = {T(0),           -T(0),       L::infinity(), -T(1), -L::infinity(), L::quiet_NaN(),
+                             L::denorm_min(), L::min(),    L::max(),      T(2),  T(0.25)};
     Values v{N * 7919 + sizeof(T)};
     for (int e = -60; e <= 60; e += 3)
         for (int k = 0; k < 20; ++k) values.push_back(static_cast<T>(std::ldexp(1.5 + 0.5 * v.next(), e)));
@@ -435,10 +435,10 @@ std::size_t sqrt_mismatches() {
         simd::store(out, y);
         for (std::size_t j = 0; j < N; ++j) {
             const T expected = std::sqrt(values[i + j]);
-            const bool same = std::isnan(expected) ? std::isnan(out[j]) : std::memcmp(&out[j], &expected, sizeof(T)) == 0;
-            if (!same) {
-                if (mismatches++ == 0) UNSCOPED_INFO("sqrt of " << values[i + j] << " on " << N << " lanes: " << out[j]);
-            }
+            const bool same =
+                std::isnan(expected) ? std::isnan(out[j]) : std::memcmp(&out[j], &expected, sizeof(T)) == 0;
+            if (!same && mismatches++ == 0)
+                UNSCOPED_INFO("sqrt of " << values[i + j] << " on " << N << " lanes: " << out[j]);
         }
     }
     return mismatches;

@@ -349,7 +349,8 @@ private:
         if constexpr (K + 1 == layer_count) {
             return forward_here_or_shared<layer<K>, Policy, shared>(p.template get<K>(), xk);
         } else {
-            return forward_from<K + 1, Policy>(p, forward_here_or_shared<layer<K>, Policy, shared>(p.template get<K>(), xk));
+            return forward_from<K + 1, Policy>(
+                p, forward_here_or_shared<layer<K>, Policy, shared>(p.template get<K>(), xk));
         }
     }
 
