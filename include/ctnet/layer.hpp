@@ -140,13 +140,14 @@ struct ForwardStep {
 };
 
 /// forward_inference, or at run time ForwardStep's out-of-line copy where Shared says so: as
-/// run_here_or_shared<ForwardStep<L, Policy>, Shared>, without the step's extra level of call in
-/// the common case. At -Os GCC kept that level as a call (run_here_or_shared and ForwardStep::run
-/// are not always_inline, see above): the residual firmware model's forward pass took 840 bytes of
-/// stack under QEMU through the step, 776 without (tools/footprint.sh).
+/// run_here_or_shared<ForwardStep<L, Policy>, Shared>, but always inlined and calling
+/// forward_inference itself. Through those two levels, which must not be always_inline (see
+/// above), GCC -Os kept calls: the residual firmware model's forward pass took 840 bytes of stack
+/// under QEMU, against 744 here (tools/footprint.sh). This one wraps only baseline-target layer
+/// code, so its always_inline does not meet that problem (the dispatched T1 step calls only sqrtf).
 template <class L, class Policy, bool Shared, std::size_t B>
-constexpr auto forward_here_or_shared(const typename L::Parameters& params,
-                                      const Matrix<typename L::scalar, B, L::in_size>& x) noexcept {
+[[gnu::always_inline]] constexpr auto forward_here_or_shared(
+    const typename L::Parameters& params, const Matrix<typename L::scalar, B, L::in_size>& x) noexcept {
     if constexpr (Shared) {
         if (!std::is_constant_evaluated()) return run_out_of_line<ForwardStep<L, Policy>>(params, x);
     }

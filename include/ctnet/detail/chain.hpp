@@ -405,8 +405,7 @@ private:
     template <class L, class Policy>
     struct SgdStep {
         template <class Xk, class Dy>
-        static constexpr void run(typename L::Parameters& pk, const Xk& xk, const Dy& dyk,
-                                                         const T& lr) noexcept {
+        static constexpr void run(typename L::Parameters& pk, const Xk& xk, const Dy& dyk, const T& lr) noexcept {
             if constexpr (requires { L::template rank_one_sgd<Policy>(pk, xk, dyk, lr); }) {
                 L::template rank_one_sgd<Policy>(pk, xk, dyk, lr);
             } else {
@@ -418,8 +417,8 @@ private:
     template <class L, class Policy>
     struct InputGradientStep {
         template <class Ck, class Xk, class Yk, class Dy>
-        static constexpr auto run(const typename L::Parameters& pk, const Ck& ck, const Xk& xk,
-                                                         const Yk& yk, const Dy& dyk) noexcept {
+        static constexpr auto run(const typename L::Parameters& pk, const Ck& ck, const Xk& xk, const Yk& yk,
+                                  const Dy& dyk) noexcept {
             typename L::Parameters none{};
             if constexpr (requires { L::template backward<true, Policy>(pk, none, ck, xk, yk, dyk); }) {
                 return L::template backward<true, Policy>(pk, none, ck, xk, yk, dyk);
