@@ -11,8 +11,9 @@ What it does, in order:
   2. times the compile-cost probe (bench/compile_cost/topologies.cpp: T1-T5 inference and training
      steps in one TU) with /usr/bin/time -v, using its exact compile command from
      compile_commands.json: median wall time and peak memory of --compile-runs runs; the same
-     command at -O0, with -fsyntax-only, and with -DCTNET_COMPILE_COST_FORWARD_ONLY (batch-1
-     inference only, what the issue's peer figure measures);
+     command at -O0, with -fsyntax-only, with -DCTNET_COMPILE_COST_BATCH_ONE (batch-1 inference and
+     training steps: the issue's TU at one batch size) and with -DCTNET_COMPILE_COST_FORWARD_ONLY
+     (batch-1 inference only, what the issue's peer figure measures);
   3. runs the machine probes (bench/machine.cpp), then every build's `networks` executable (and
      `torch_networks`), each pinned to one core with taskset, --repetitions repetitions of every
      benchmark in random order (Google Benchmark's random interleaving), keeping each median; the
@@ -25,7 +26,8 @@ What it does, in order:
 Options: --repetitions N (default 10), --min-time S (default 0.2 s per repetition), --cpu K (core
 for taskset, default 1), --jobs J (build parallelism, default 1: the machine is shared),
 --no-torch, --skip-build (reuse the build trees), --report-only (rewrite the report from the numbers
-the last run saved in the build root), --output PATH (default bench/RESULTS.md).
+the last run saved in the build root), --output PATH (default bench/RESULTS.md), --preface TEXT (a
+paragraph under the title: what the run is for, e.g. a machine unlike the issue's).
 Timing is only meaningful on an otherwise idle core: the load average at start is recorded.
 """
 
@@ -107,14 +109,45 @@ def output(cmd):
         return ""
 
 
-def cpu_has_avx2_fma():
-    """Whether this machine's processor has AVX2 and FMA (what ctnet's run-time dispatch looks for)."""
+def cpu_flags():
+    """This machine's processor flags (/proc/cpuinfo), empty where unknown."""
     try:
         with open("/proc/cpuinfo") as f:
-            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+            return next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
     except OSError:
-        return False
+        return []
+
+
+def cpu_family_model():
+    """'family F, model M' from /proc/cpuinfo (the model name of a virtual machine's processor is
+    often only its brand), empty where unknown."""
+    fields = {}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() in ("cpu family", "model") and key.strip() not in fields:
+                    fields[key.strip()] = value.strip()
+                if not line.strip():
+                    break
+    except OSError:
+        return ""
+    return f"family {fields['cpu family']}, model {fields['model']}" if len(fields) == 2 else ""
+
+
+def cpu_has_avx2_fma():
+    """Whether this machine's processor has AVX2 and FMA (what ctnet's run-time dispatch looks for)."""
+    flags = cpu_flags()
     return "avx2" in flags and "fma" in flags
+
+
+def native_vector_bits(measured):
+    """The widest vectors -march=native compiles for: recorded with the run's numbers, else this
+    machine's flags (what bench/machine.cpp's FMA chains use)."""
+    if measured.get("vector_bits"):
+        return measured["vector_bits"]
+    flags = cpu_flags()
+    return 512 if "avx512f" in flags else 256 if "avx" in flags else 128
 
 
 def have_torch():
@@ -160,7 +193,8 @@ def timed_compiles(command, directory, runs):
 def compile_cost(tree, runs):
     """The compile-cost probe's compile command, timed: the whole TU (median wall and CPU seconds,
     peak MiB), its front end alone, the same at -O0 (the cost of the volume of code before any
-    optimisation), and the batch-1 inference part alone (-DCTNET_COMPILE_COST_FORWARD_ONLY)."""
+    optimisation), the batch-1 part (inference and training steps, -DCTNET_COMPILE_COST_BATCH_ONE)
+    and the batch-1 inference part alone (-DCTNET_COMPILE_COST_FORWARD_ONLY)."""
     with open(os.path.join(tree, "compile_commands.json")) as f:
         entries = json.load(f)
     entry = next(e for e in entries if e["file"].endswith("compile_cost/topologies.cpp"))
@@ -169,12 +203,15 @@ def compile_cost(tree, runs):
     o0_wall, _, _ = timed_compiles(command.replace(" -c ", " -O0 -c "), entry["directory"], runs)
     fwd_wall, _, fwd_mib = timed_compiles(command.replace(" -c ", " -DCTNET_COMPILE_COST_FORWARD_ONLY -c "),
                                           entry["directory"], runs)
+    one_wall, _, one_mib = timed_compiles(command.replace(" -c ", " -DCTNET_COMPILE_COST_BATCH_ONE -c "),
+                                          entry["directory"], runs)
     # The front end alone (parsing, template instantiation, constant evaluation): the rest of the
     # time is optimisation and code generation.
     syntax = re.sub(r"\s-o\s+/dev/null", "", command).replace(" -c ", " -fsyntax-only ")
     _, front, _ = timed_compiles(syntax, entry["directory"], runs)
     return {"wall": wall, "cpu": cpu, "mib": mib, "front": front, "o0_wall": o0_wall,
-            "forward_wall": fwd_wall, "forward_mib": fwd_mib, "command": command}
+            "forward_wall": fwd_wall, "forward_mib": fwd_mib, "batch_one_wall": one_wall, "batch_one_mib": one_mib,
+            "command": command}
 
 
 def run_benchmark(exe, args, tag):
@@ -248,7 +285,7 @@ def fmt_ratio(v):
 # the verdicts of several goals move from run to run. At -O2 its inference was dispatched to the
 # AVX2 copy and its training steps ran SSE2 code.
 PREVIOUS_RUN = {
-    "date": "2026-12-02", "cpu": "AMD EPYC with Zen 5 cores, as this one", "fma_per_ns": 115.8,
+    "date": "2026-12-02", "cpu": "AMD EPYC with Zen 5 cores", "fma_per_ns": 115.8,
     "infer_b1": {"T1": 0.28, "T2": 0.80, "T3": 0.42, "T4": 0.74, "T5": 0.50},
     "t2_ns": (21.7, 27.0),
     "o2_b1": {"T1": 0.35, "T2": 0.63, "T3": 0.36, "T4": 0.50, "T5": 0.36},
@@ -274,14 +311,21 @@ def analysis(w, measured, cost, t_of, ratio):
     w("## Analysis: where the goals are met or missed, and why")
     w("")
     prev, xeon = PREVIOUS_RUN, XEON_RUN
-    core = (f"This run's core sustains {per_cycle:.0f} fp32 FMAs per cycle at {ghz:.2f} GHz ("
-            + ("two 512-bit FMA pipes, the class of core the issue measured: "
-               f"{ISSUE_MACHINE['fma_per_ns']:.0f} FMA/ns at {ISSUE_MACHINE['ghz']} GHz is "
-               f"{ISSUE_MACHINE['fma_per_ns'] / ISSUE_MACHINE['ghz']:.1f} per cycle"
-               if per_cycle > 24 else "one 512-bit FMA per cycle, or two of 256 bits: half the issue's "
-               f"{ISSUE_MACHINE['fma_per_ns'] / ISSUE_MACHINE['ghz']:.1f} per cycle") + "). "
-            if per_cycle else "")
-    w(f"**The machine.** {core}The previous committed run ({prev['date']}) was on an {prev['cpu']}, "
+    bits = native_vector_bits(measured)
+    issue_per_cycle = ISSUE_MACHINE['fma_per_ns'] / ISSUE_MACHINE['ghz']
+    if not per_cycle:
+        shape = None
+    elif per_cycle > 24:
+        shape = ("two 512-bit FMA pipes, the class of core the issue measured: "
+                 f"{ISSUE_MACHINE['fma_per_ns']:.0f} FMA/ns at {ISSUE_MACHINE['ghz']} GHz is {issue_per_cycle:.1f} per cycle")
+    elif bits >= 512:
+        shape = f"one 512-bit FMA per cycle, or two of 256 bits: half the issue's {issue_per_cycle:.1f} per cycle"
+    else:
+        shape = (f"two {bits}-bit FMA pipes and no AVX-512: half the issue's {issue_per_cycle:.1f} per cycle. "
+                 "The issue's goals were set on a core with AVX-512 and two 512-bit pipes; on this one "
+                 "-march=native compiles ctnet and Eigen alike for 256-bit vectors")
+    core = f"This run's core sustains {per_cycle:.0f} fp32 FMAs per cycle at {ghz:.2f} GHz ({shape}). " if shape else ""
+    w(f"**The machine.** {core}The run committed on {prev['date']} was on an {prev['cpu']}, "
       f"{prev['fma_per_ns']} FMA/ns; there, at g++ -O3 "
       "-march=native, ctnet/eigen was " + ", ".join(f"{t} {r:.2f}" for t, r in prev["infer_b1"].items())
       + f" (inference, batch 1; T2 {prev['t2_ns'][0]} against {prev['t2_ns'][1]} ns), training T1 "
@@ -300,12 +344,12 @@ def analysis(w, measured, cost, t_of, ratio):
         bound = macs32 / fma
         w(f"**Batch-32 T4 in ≤ {BATCH32_T4_NS / 1000:.1f} µs ({verdict(b32, BATCH32_T4_NS)}).** {macs32:,} "
           f"multiply-adds take {bound / 1000:.2f} µs at this core's measured peak of {fma:.1f} fp32 FMA/ns "
-          f"(bench/machine.cpp: 12 independent chains of 512-bit FMAs); ctnet takes {b32 / 1000:.2f} µs, "
+          f"(bench/machine.cpp: 12 independent chains of {bits}-bit FMAs); ctnet takes {b32 / 1000:.2f} µs, "
           f"{bound / b32:.0%} of that peak"
           + (" (the goal allows 1.5x the issue's FMA limit)." if b32 <= BATCH32_T4_NS else
              f"; the goal is {BATCH32_T4_NS / bound:.2f}x the FMA time at the measured rate"
              + (", at the bound itself: not reachable on this core." if BATCH32_T4_NS < 1.05 * bound else "."))
-          + f" In the previous committed run it took {prev['t4_b32_us']} µs; on {xeon['where']}, "
+          + f" In the run committed on {prev['date']} it took {prev['t4_b32_us']} µs; on {xeon['where']}, "
           f"{xeon['fma_per_ns']} FMA/ns and so a bound of {macs32 / xeon['fma_per_ns'] / 1000:.2f} µs, "
           f"{xeon['t4_b32_us']} µs; on the Zen 4 EPYC of "
           "2026-11-28 (58.6 FMA/ns, a bound of 14.12 µs) 15.99 µs: there the goal sat at the FMA bound.")
@@ -380,7 +424,7 @@ def analysis(w, measured, cost, t_of, ratio):
           f"on {xeon['where']} (medians of 15): T5 288 -> 267 ns, T2 18.5 -> 18.0 ns; Clang broadcasts from "
           "memory by itself. Only for 64-byte packs: the dispatched AVX2 copy's 32-byte ones lost with it. "
           + (f"T2 ({fmt_ratio(r2)}) would need {fmt_ns(0.8 * e2)} ns, some {1 - 0.8 / r2:.1%} fewer cycles on "
-             "its path: in practice Eigen's 5-ulp tanh. What bounds it, from experiments on a Zen 5 EPYC like this one on "
+             "its path: in practice Eigen's 5-ulp tanh. What bounds it, from experiments on a Zen 5 EPYC on "
              "2026-12-03 (A/B medians of alternating runs of ctnet's T2, on a loaded machine): successive "
              "iterations of the benchmark loop overlap, each some 170 cycles of dependent latency and ~130 "
              "micro-ops, so the time follows how many of them the out-of-order window holds, that is the micro-op "
@@ -394,7 +438,7 @@ def analysis(w, measured, cost, t_of, ratio):
              "measured 23.6 ns against 23.0, no faster than the current form. ctnet keeps its 2-ulp tanh. "
              if not met(r2, 0.8) else "")
           + (f"T5 ({fmt_ratio(r5)}) would need {fmt_ns(0.6 * e5)} ns. " if not met(r5, 0.6) else "")
-          + f"In the previous committed run T2 was {prev['infer_b1']['T2']:.2f} ({prev['t2_ns'][0]} against "
+          + f"In the run committed on {prev['date']} T2 was {prev['infer_b1']['T2']:.2f} ({prev['t2_ns'][0]} against "
           f"{prev['t2_ns'][1]} ns: hand Eigen's T2 moves by a quarter between runs, ctnet's by a few percent) "
           f"and T5 {prev['infer_b1']['T5']:.2f}; on {xeon['where']} {xeon['infer_b1']['T2']:.2f} and "
           f"{xeon['infer_b1']['T5']:.2f}; on the "
@@ -539,21 +583,29 @@ def analysis(w, measured, cost, t_of, ratio):
           "optimiser's time is spread over its passes: the loop vectoriser, which the explicit SIMD kernels "
           "do not need, is 0.9 G of the whole TU (-fno-tree-vectorize); by -ftime-report (22.6 G) half of "
           "the -O3 time is expanding functions and a third the IPA passes, which run on every small inline "
-          "function before inlining. 3.0 s is 13-24 G depending on the machine's load: the code this run "
-          "measured (22.65 G) compiled in 4.6-4.8 s in spot checks right after it, and the code half an hour "
-          "before it (22.59 G; its -O2 rows had an inlining regression, fixed before this run, and its full "
-          "run of this tool was not committed) in 3.67 s (g++) and 3.65 s (clang++) in that run, and 26.4 G in 5.3-5.9 s that morning. What "
-          "is left is "
+          "function before inlining. 3.0 s is 13-24 G depending on the machine's load (the 22.6 G of an earlier "
+          "run compiled in 3.67 s in that run and in 4.6-4.8 s in spot checks right after it). What is left is "
           "mostly per-shape code that is there for speed "
           "(the inlined batch-1 kernels of inference and of the training steps, the latency of the T1 goals, "
           "and the register-blocked batch products). Split on 2026-12-03 (fifth session, 22.57 G): the TU "
           "without its batch-32 lines takes 12.08 G, so batch 32 is 10.5 G; the batch-32 lines alone make "
           "67 KB of code, 35 KB of it register-blocked products (33 axpy and 8 dot shapes, 0.3-1.5 KB each) "
-          "and 16 KB the training steps' own functions. After this run's code, in the same session: "
-          "ctnet::math calls the C library through the compilers' builtins instead of including <cmath> "
-          "(0.67 G to compile by itself with its special functions): headers 1.33 -> 0.93 G, the TU "
-          "22.57 -> 22.17 G; and a trap avoided, <immintrin.h> for simd::sqrt would have cost 2.6 G. "
-          "Left open.")
+          "and 16 KB the training steps' own functions. Then ctnet::math called the C library through the "
+          "compilers' builtins instead of including <cmath> (0.67 G to compile by itself with its special "
+          "functions): headers 1.33 -> 0.93 G, the TU 22.57 -> 22.17 G; and a trap avoided, <immintrin.h> for "
+          "simd::sqrt would have cost 2.6 G. The code of 2026-12-04, on a Zen 3 core (family 25, -march=native "
+          "there means 256-bit vectors; cachegrind, cc1plus alone, -S): 21.8 G at -O3 -march=native, of which 3.4 G the front end (-fsyntax-only; 0.94 G parsing "
+          "the headers), 12.7 G at -O0 (which only translates the instantiated code) and 20.0 G at -O2: -O3's "
+          "own passes are a small part, and no flag moves the total much (-fno-tree-vectorize 21.3 G, "
+          "-fno-tree-pre -fno-gcse 21.2 G); the volume of instantiated code sets it. Each line of the TU compiled alone, above the headers: batch-1 inference 0.45 (T1) to "
+          "0.86 G (T4), batch-1 training steps 2.4 (T1, T2) to 3.6 G (T4), of which ~1.2 G is shared by every "
+          "network (the run-time tensor-list loops of the norm, the finiteness test and the SGD and Adam "
+          "updates, one copy per scalar type). The batch-1 TU (the issue's TU at one batch size) is 11.5 G"
+          + (f" and took {g['batch_one_wall']:.2f} s, {g['batch_one_mib']:.0f} MiB in this run ("
+             + ("within" if g["batch_one_wall"] <= COMPILE_SECONDS else "above")
+             + f" the {COMPILE_SECONDS} s budget)" if g.get("batch_one_wall") else "")
+          + "; batch 32 (its inference and training steps) adds 10.3 G, 1.6 G of it T1's training step, and "
+          "keeps the full probe above the budget. Left open.")
         w("")
 
 
@@ -570,6 +622,7 @@ def main():
                         help="rewrite the report from the last run's numbers (build-root/report-data.json)")
     parser.add_argument("--build-root", default=os.path.join(ROOT, "build", "bench-report"))
     parser.add_argument("--output", default=os.path.join(ROOT, "bench", "RESULTS.md"))
+    parser.add_argument("--preface", default="", help="a paragraph to print under the title (what this run is for)")
     args = parser.parse_args()
 
     data_file = os.path.join(args.build_root, "report-data.json")
@@ -599,6 +652,7 @@ def measure(args):
     }
     if "machine/clock" in machine_runs:
         measured["ghz"] = machine_runs["machine/clock"]["cycles_per_second"] / 1e9
+    measured["vector_bits"] = native_vector_bits({})
 
     results, contexts = {}, {}
     for name, *_ in CONFIGS:
@@ -610,7 +664,9 @@ def measure(args):
     return {"load_at_start": load_at_start, "load_at_end": os.getloadavg(), "cost": cost, "measured": measured,
             "results": results, "context": contexts[MAIN], "torch_results": torch_results,
             "date": datetime.date.today().isoformat(), "repetitions": args.repetitions,
-            "min_time": args.min_time, "cpu": args.cpu, "interleaved": True}
+            "min_time": args.min_time, "cpu": args.cpu, "interleaved": True,
+            "cpu_name": output(["sh", "-c", "lscpu | sed -n 's/^Model name: *//p'"]),
+            "cpu_family_model": cpu_family_model()}
 
 
 def write_report(args, data):
@@ -637,9 +693,14 @@ def write_report(args, data):
       "Every implementation's outputs (inference) and loss and updated parameters (one training step) are "
       "checked against a double-precision reference (bench/reference.hpp) before anything is timed.")
     w("")
+    if args.preface:
+        w(args.preface)
+        w("")
     w("## Machine and flags")
     w("")
-    cpu = output(["sh", "-c", "lscpu | sed -n 's/^Model name: *//p'"]) or platform.processor()
+    cpu = data.get("cpu_name") or output(["sh", "-c", "lscpu | sed -n 's/^Model name: *//p'"]) or platform.processor()
+    vector = f"{native_vector_bits(measured)}-bit vectors at -march=native"
+    cpu = f"{cpu} ({', '.join(x for x in (data.get('cpu_family_model') or cpu_family_model(), vector) if x)})"
     w(f"- CPU: {cpu}, {os.cpu_count()} cores (shared), L1d {ctx.get('caches', [{}])[0].get('size', 0) // 1024} KiB; "
       f"kernel {platform.release()}; load average {load_at_start[0]:.2f} at start, {load_at_end[0]:.2f} at end.")
     clock = (f"core clock {measured['ghz']:.2f} GHz (a chain of dependent adds), so "
@@ -740,9 +801,14 @@ def write_report(args, data):
                   f"{b32 / 1000:.2f} µs (FMA bound at the measured rate: "
                   f"{macs('T4', 'infer', 32) / measured['fma_per_ns'] / 1000:.2f} µs)" if b32 else "–"))
     for name, c in cost.items():
-        goals.append((f"compile TU ≤ {COMPILE_SECONDS} s and ≤ {COMPILE_MIB:.0f} MiB ({name})",
+        goals.append((f"compile TU ≤ {COMPILE_SECONDS} s and ≤ {COMPILE_MIB:.0f} MiB ({name}; T1-T5 forward and "
+                      "training steps at batch 1 and 32)",
                       c["wall"] <= COMPILE_SECONDS and c["mib"] <= COMPILE_MIB,
                       f"{c['wall']:.2f} s wall ({c['cpu']:.2f} s CPU), {c['mib']:.0f} MiB"))
+        if c.get("batch_one_wall") is not None:
+            goals.append((f"compile TU ≤ {COMPILE_SECONDS} s and ≤ {COMPILE_MIB:.0f} MiB ({name}; the same at batch 1 "
+                          "only)", c["batch_one_wall"] <= COMPILE_SECONDS and c["batch_one_mib"] <= COMPILE_MIB,
+                          f"{c['batch_one_wall']:.2f} s wall, {c['batch_one_mib']:.0f} MiB"))
 
     w("## Goals")
     w("")
@@ -759,14 +825,18 @@ def write_report(args, data):
       "resident memory from `/usr/bin/time -v`:")
     w("")
     w("| build | wall s | CPU s | of which front end (-fsyntax-only) s | the same TU at -O0, wall s | peak MiB | "
-      "batch-1 inference only, wall s | its peak MiB |")
-    w("|---|---:|---:|---:|---:|---:|---:|---:|")
+      "batch 1 only (inference and training), wall s | its peak MiB | batch-1 inference only, wall s | its peak MiB |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, c in cost.items():
         w(f"| {name} | {c['wall']:.2f} | {c['cpu']:.2f} | {c['front']:.2f} | {fmt_number(c.get('o0_wall'), 2)} | "
-          f"{c['mib']:.0f} | {fmt_number(c.get('forward_wall'), 2)} | {fmt_number(c.get('forward_mib'), 0)} |")
+          f"{c['mib']:.0f} | {fmt_number(c.get('batch_one_wall'), 2)} | {fmt_number(c.get('batch_one_mib'), 0)} | "
+          f"{fmt_number(c.get('forward_wall'), 2)} | {fmt_number(c.get('forward_mib'), 0)} |")
     w("")
-    w("\"Batch-1 inference only\" is the same file with `-DCTNET_COMPILE_COST_FORWARD_ONLY`: T1-T5's forward "
-      "pass at batch 1, what the issue's figure for the fastest peer (3.1 s, 372 MiB, forward only) measures.")
+    w("\"Batch 1 only\" is the same file with `-DCTNET_COMPILE_COST_BATCH_ONE`: T1-T5's forward pass and SGD "
+      "training step at batch 1, the issue's TU (\"T1-T5 forward and training steps\") at one batch size, as a user "
+      "with one model and one batch size compiles it. \"Batch-1 inference only\" is the same file with "
+      "`-DCTNET_COMPILE_COST_FORWARD_ONLY`: T1-T5's forward pass at batch 1, what the issue's figure for the fastest "
+      "peer (3.1 s, 372 MiB, forward only) measures.")
     w("")
 
     # ---- where a training step goes

@@ -26,28 +26,32 @@ ctnet::StepResult<float> train(Net& net, ctnet::SGD<Net>& optimizer, const ctnet
                                                     const TargetOf<Net, B>&);
 
 // With -DCTNET_COMPILE_COST_FORWARD_ONLY: batch-1 inference only (what the peer figure,
-// 3.1 s and 372 MiB, measures), also timed by tools/bench_report.py.
+// 3.1 s and 372 MiB, measures); with -DCTNET_COMPILE_COST_BATCH_ONE: batch-1 inference and
+// training steps (the TU, T1-T5's forward pass and training step, at one batch size).
+// Both are timed by tools/bench_report.py too.
 CTNET_BENCH_INFER(T1, 1)
 CTNET_BENCH_INFER(T2, 1)
 CTNET_BENCH_INFER(T3, 1)
 CTNET_BENCH_INFER(T4, 1)
 CTNET_BENCH_INFER(T5, 1)
 #ifndef CTNET_COMPILE_COST_FORWARD_ONLY
+CTNET_BENCH_TRAIN(T1, 1)
+CTNET_BENCH_TRAIN(T2, 1)
+CTNET_BENCH_TRAIN(T3, 1)
+CTNET_BENCH_TRAIN(T4, 1)
+CTNET_BENCH_TRAIN(T5, 1)
+#ifndef CTNET_COMPILE_COST_BATCH_ONE
 CTNET_BENCH_INFER(T1, 32)
 CTNET_BENCH_INFER(T2, 32)
 CTNET_BENCH_INFER(T3, 32)
 CTNET_BENCH_INFER(T4, 32)
 CTNET_BENCH_INFER(T5, 32)
-CTNET_BENCH_TRAIN(T1, 1)
 CTNET_BENCH_TRAIN(T1, 32)
-CTNET_BENCH_TRAIN(T2, 1)
 CTNET_BENCH_TRAIN(T2, 32)
-CTNET_BENCH_TRAIN(T3, 1)
 CTNET_BENCH_TRAIN(T3, 32)
-CTNET_BENCH_TRAIN(T4, 1)
 CTNET_BENCH_TRAIN(T4, 32)
-CTNET_BENCH_TRAIN(T5, 1)
 CTNET_BENCH_TRAIN(T5, 32)
+#endif
 #endif
 
 }  // namespace bench::ctnet_nets
