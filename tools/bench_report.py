@@ -321,9 +321,9 @@ def analysis(w, measured, cost, t_of, ratio):
     elif bits >= 512:
         shape = f"one 512-bit FMA per cycle, or two of 256 bits: half the issue's {issue_per_cycle:.1f} per cycle"
     else:
-        shape = (f"two {bits}-bit FMA pipes and no AVX-512: half the issue's {issue_per_cycle:.1f} per cycle. "
-                 "The issue's goals were set on a core with AVX-512 and two 512-bit pipes; on this one "
-                 "-march=native compiles ctnet and Eigen alike for 256-bit vectors")
+        shape = (f"{bits}-bit vectors, no AVX-512: {per_cycle / issue_per_cycle:.0%} of the issue's "
+                 f"{issue_per_cycle:.1f} per cycle. The issue's goals were set on a core with AVX-512 and two "
+                 f"512-bit pipes; on this one -march=native compiles ctnet and Eigen alike for {bits}-bit vectors")
     core = f"This run's core sustains {per_cycle:.0f} fp32 FMAs per cycle at {ghz:.2f} GHz ({shape}). " if shape else ""
     w(f"**The machine.** {core}The run committed on {prev['date']} was on an {prev['cpu']}, "
       f"{prev['fma_per_ns']} FMA/ns; there, at g++ -O3 "
