@@ -640,6 +640,10 @@ def measure(args):
     """Builds, times the compile-cost probe, runs every benchmark; returns the numbers."""
     load_at_start = os.getloadavg()
     torch = (not args.no_torch) and bool(have_torch())
+    if not torch and not args.no_torch:
+        # The report then has no LibTorch column: say so before a run of twenty minutes, not after.
+        print("bench_report: LibTorch not found (apt-get install libtorch-dev, or set Torch_DIR); the report "
+              "will have no torch column. --no-torch silences this.", file=sys.stderr)
     trees = {c[0]: build(c, args, torch) for c in CONFIGS}
 
     cost = {name: compile_cost(trees[name], args.compile_runs) for name in ("gcc-O3-native", "clang-O3-native")}
