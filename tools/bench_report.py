@@ -109,30 +109,37 @@ def output(cmd):
         return ""
 
 
-def cpu_flags():
-    """This machine's processor flags (/proc/cpuinfo), empty where unknown."""
-    try:
-        with open("/proc/cpuinfo") as f:
-            return next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
-    except OSError:
-        return []
-
-
-def cpu_family_model():
-    """'family F, model M' from /proc/cpuinfo (the model name of a virtual machine's processor is
-    often only its brand), empty where unknown."""
+def cpuinfo():
+    """The first processor's fields in /proc/cpuinfo ('model name', 'cpu family', 'flags', ...),
+    empty where unknown."""
     fields = {}
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
-                key, _, value = line.partition(":")
-                if key.strip() in ("cpu family", "model") and key.strip() not in fields:
-                    fields[key.strip()] = value.strip()
                 if not line.strip():
                     break
+                key, _, value = line.partition(":")
+                fields[key.strip()] = value.strip()
     except OSError:
-        return ""
-    return f"family {fields['cpu family']}, model {fields['model']}" if len(fields) == 2 else ""
+        pass
+    return fields
+
+
+def cpu_flags():
+    """This machine's processor flags, empty where unknown."""
+    return cpuinfo().get("flags", "").split()
+
+
+def cpu_name():
+    """The processor's model name (lscpu's 'Model name'), else what Python knows."""
+    return cpuinfo().get("model name") or platform.processor()
+
+
+def cpu_family_model():
+    """'family F, model M' (the model name of a virtual machine's processor is often only its
+    brand), empty where unknown."""
+    fields = cpuinfo()
+    return f"family {fields['cpu family']}, model {fields['model']}" if "cpu family" in fields and "model" in fields else ""
 
 
 def cpu_has_avx2_fma():
@@ -598,9 +605,10 @@ def analysis(w, measured, cost, t_of, ratio):
           "the headers), 12.7 G at -O0 (which only translates the instantiated code) and 20.0 G at -O2: -O3's "
           "own passes are a small part, and no flag moves the total much (-fno-tree-vectorize 21.3 G, "
           "-fno-tree-pre -fno-gcse 21.2 G); the volume of instantiated code sets it. Each line of the TU compiled alone, above the headers: batch-1 inference 0.45 (T1) to "
-          "0.86 G (T4), batch-1 training steps 2.4 (T1, T2) to 3.6 G (T4), of which ~1.2 G is shared by every "
-          "network (the run-time tensor-list loops of the norm, the finiteness test and the SGD and Adam "
-          "updates, one copy per scalar type). The batch-1 TU (the issue's TU at one batch size) is 11.5 G"
+          "0.86 G (T4), batch-1 training steps 2.4 (T1, T2) to 3.6 G (T4), of which ~1.2 G is code every "
+          "network's step shares, compiled once per TU: among it the run-time tensor-list loops of the norm, "
+          "the finiteness test and the SGD update, one copy per scalar type (the SGD update's loop alone, "
+          "emptied, saves 0.5 G of the whole TU). The batch-1 TU (the issue's TU at one batch size) is 11.5 G"
           + (f" and took {g['batch_one_wall']:.2f} s, {g['batch_one_mib']:.0f} MiB in this run ("
              + ("within" if g["batch_one_wall"] <= COMPILE_SECONDS else "above")
              + f" the {COMPILE_SECONDS} s budget)" if g.get("batch_one_wall") else "")
@@ -669,7 +677,7 @@ def measure(args):
             "results": results, "context": contexts[MAIN], "torch_results": torch_results,
             "date": datetime.date.today().isoformat(), "repetitions": args.repetitions,
             "min_time": args.min_time, "cpu": args.cpu, "interleaved": True,
-            "cpu_name": output(["sh", "-c", "lscpu | sed -n 's/^Model name: *//p'"]),
+            "cpu_name": cpu_name(),
             "cpu_family_model": cpu_family_model()}
 
 
@@ -702,7 +710,7 @@ def write_report(args, data):
         w("")
     w("## Machine and flags")
     w("")
-    cpu = data.get("cpu_name") or output(["sh", "-c", "lscpu | sed -n 's/^Model name: *//p'"]) or platform.processor()
+    cpu = data.get("cpu_name") or cpu_name()
     vector = f"{native_vector_bits(measured)}-bit vectors at -march=native"
     cpu = f"{cpu} ({', '.join(x for x in (data.get('cpu_family_model') or cpu_family_model(), vector) if x)})"
     w(f"- CPU: {cpu}, {os.cpu_count()} cores (shared), L1d {ctx.get('caches', [{}])[0].get('size', 0) // 1024} KiB; "
