@@ -39,6 +39,17 @@ constexpr void reject_flat_size() noexcept {
                   "PyTorch state_dict order (the note below shows Got and Expected)");
 }
 
+/// Tells the compiler that `object` may have changed here, so that values it loaded from it before
+/// are loaded again after instead of being kept in registers (or spilled to the stack) across the
+/// code in between: an empty asm statement that reads and writes `object`, no instruction. At run
+/// time, with GNU C++ compilers; nothing in constant evaluation or elsewhere.
+template <class T>
+[[gnu::always_inline]] constexpr void reload_from_memory([[maybe_unused]] T& object) noexcept {
+#if defined(__GNUC__)
+    if (!std::is_constant_evaluated()) asm volatile("" : "+m"(object));
+#endif
+}
+
 /// Stand-in for a topology that failed its checks, so one mistake gives one error (it keeps the
 /// requested scalar when that is valid, so code using the network's types adds no errors).
 template <class T>
@@ -240,10 +251,18 @@ struct Network {
     }
 
     /// p <- p - lr g for the gradients `deltas` stand for (rank_one_sgd_step's update).
+    ///
+    /// The update reads the weights again rather than reusing what the forward pass loaded
+    /// (detail::reload_from_memory): where a whole step is inlined into one function, GCC -O3
+    /// otherwise kept T1's forward-pass weights live across the loss and the backward pass, 44
+    /// vector registers spilled to the stack and reloaded, 577 instructions per step instead of 443
+    /// (Clang: 445); a loop of T1 steps in a TU of its own (g++ -O3 -march=native, Zen 3) took
+    /// 86-96 ns per step before, 63-65 ns after, Clang 52-55.
     template <class Policy = kernels::simd::Native>
     constexpr void rank_one_sgd(const Workspace<1>& ws, const RankOneDeltas& deltas, scalar learning_rate) noexcept
         requires Chain::rank_one_gradients
     {
+        detail::reload_from_memory(parameters);
         Chain::template rank_one_sgd<Policy>(parameters, ws.template get<2>(), ws.template get<0>(), deltas,
                                              learning_rate);
     }
