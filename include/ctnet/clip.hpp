@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include <ctnet/detail/constant_evaluated.hpp>
 #include <ctnet/detail/tensor_list.hpp>
 #include <ctnet/kernels/elementwise.hpp>
 #include <ctnet/math.hpp>
@@ -21,7 +22,7 @@ template <class Net>
 [[nodiscard]] constexpr typename Net::scalar gradient_norm(const typename Net::Gradients& grads) noexcept {
     using T = typename Net::scalar;
     const auto tensors = detail::tensor_refs<Net>(grads);
-    if (std::is_constant_evaluated()) {
+    if (CTNET_CONSTANT_EVALUATED()) {
         T sum_of_norms_squared = T(0);
         for (const auto& tensor : tensors) {
             const T norm = math::sqrt(kernels::detail::sum_of_squares_values(tensor.data, tensor.size));

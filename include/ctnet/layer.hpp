@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include <ctnet/detail/constant_evaluated.hpp>
 #include <ctnet/kernels/simd.hpp>
 #include <ctnet/matrix.hpp>
 
@@ -124,7 +125,7 @@ template <class F, class... A>
 template <class F, bool Shared, class... A>
 constexpr auto run_here_or_shared(A&&... args) noexcept {
     if constexpr (Shared) {
-        if (!std::is_constant_evaluated()) return run_out_of_line<F>(args...);
+        if (!CTNET_CONSTANT_EVALUATED()) return run_out_of_line<F>(args...);
     }
     return F::run(args...);
 }
@@ -149,7 +150,7 @@ template <class L, class Policy, bool Shared, std::size_t B>
 [[gnu::always_inline]] constexpr auto forward_here_or_shared(
     const typename L::Parameters& params, const Matrix<typename L::scalar, B, L::in_size>& x) noexcept {
     if constexpr (Shared) {
-        if (!std::is_constant_evaluated()) return run_out_of_line<ForwardStep<L, Policy>>(params, x);
+        if (!CTNET_CONSTANT_EVALUATED()) return run_out_of_line<ForwardStep<L, Policy>>(params, x);
     }
     return forward_inference<L, Policy>(params, x);
 }

@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "ctnet/detail/constant_evaluated.hpp"
 #include "ctnet/detail/math_bits.hpp"
 #include "ctnet/detail/math_erf.hpp"
 #include "ctnet/detail/math_exp.hpp"
@@ -160,7 +161,7 @@ constexpr std::uint64_t ulp_distance(T a, T b) noexcept {
 template <std::floating_point T>
 constexpr T exp(T x) noexcept {
     if constexpr (detail::is_supported_float<T>) {
-        if (std::is_constant_evaluated()) {
+        if (CTNET_CONSTANT_EVALUATED()) {
             return detail::exp_impl(x);
         }
         return detail::libm::exp(x);
@@ -179,7 +180,7 @@ constexpr T exp(T x) noexcept {
 template <std::floating_point T>
 constexpr T expm1(T x) noexcept {
     if constexpr (detail::is_supported_float<T>) {
-        if (std::is_constant_evaluated()) {
+        if (CTNET_CONSTANT_EVALUATED()) {
             return detail::expm1_impl(x);
         }
         return detail::libm::expm1(x);
@@ -198,7 +199,7 @@ constexpr T expm1(T x) noexcept {
 template <std::floating_point T>
 constexpr T log(T x) noexcept {
     if constexpr (detail::is_supported_float<T>) {
-        if (std::is_constant_evaluated()) {
+        if (CTNET_CONSTANT_EVALUATED()) {
             return detail::log_impl(x);
         }
         return detail::libm::log(x);
@@ -216,7 +217,7 @@ constexpr T log(T x) noexcept {
 template <std::floating_point T>
 constexpr T log1p(T x) noexcept {
     if constexpr (detail::is_supported_float<T>) {
-        if (std::is_constant_evaluated()) {
+        if (CTNET_CONSTANT_EVALUATED()) {
             return detail::log1p_impl(x);
         }
         return detail::libm::log1p(x);
@@ -235,7 +236,7 @@ constexpr T log1p(T x) noexcept {
 template <std::floating_point T>
 constexpr T tanh(T x) noexcept {
     if constexpr (detail::is_supported_float<T>) {
-        if (std::is_constant_evaluated()) {
+        if (CTNET_CONSTANT_EVALUATED()) {
             return detail::tanh_impl(x);
         }
         return detail::libm::tanh(x);
@@ -253,7 +254,7 @@ constexpr T tanh(T x) noexcept {
 template <std::floating_point T>
 constexpr T sqrt(T x) noexcept {
     if constexpr (detail::is_supported_float<T>) {
-        if (std::is_constant_evaluated()) {
+        if (CTNET_CONSTANT_EVALUATED()) {
             return detail::sqrt_impl(x);
         }
         return detail::libm::sqrt(x);
@@ -272,7 +273,7 @@ constexpr T sqrt(T x) noexcept {
 template <std::floating_point T>
 constexpr T erf(T x) noexcept {
     if constexpr (detail::is_supported_float<T>) {
-        if (std::is_constant_evaluated()) {
+        if (CTNET_CONSTANT_EVALUATED()) {
             return detail::erf_impl(x);
         }
         return detail::libm::erf(x);
@@ -327,7 +328,7 @@ inline float sigmoid_in_float(float x) noexcept {
 template <std::floating_point T>
 constexpr T sigmoid(T x) noexcept {
     if constexpr (detail::is_supported_float<T>) {
-        if (std::is_constant_evaluated()) {
+        if (CTNET_CONSTANT_EVALUATED()) {
             return detail::sigmoid_impl(x);
         }
         const T e = detail::libm::exp(-detail::abs_value(x));  // in [0, 1]: cannot overflow

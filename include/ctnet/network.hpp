@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include <ctnet/detail/chain.hpp>
+#include <ctnet/detail/constant_evaluated.hpp>
 #include <ctnet/detail/topology.hpp>
 #include <ctnet/input.hpp>
 #include <ctnet/kernels/dispatch.hpp>
@@ -46,7 +47,7 @@ constexpr void reject_flat_size() noexcept {
 template <class T>
 [[gnu::always_inline]] constexpr void reload_from_memory([[maybe_unused]] T& object) noexcept {
 #if defined(__GNUC__)
-    if (!std::is_constant_evaluated()) asm volatile("" : "+m"(object));
+    if (!CTNET_CONSTANT_EVALUATED()) asm volatile("" : "+m"(object));
 #endif
 }
 
@@ -125,7 +126,7 @@ struct Network {
             // themselves (kernels::dispatched_at_run_time), each a call into it: one flattened copy
             // per batch size would cost compile time.
             if constexpr (B == 1) {
-                if (!std::is_constant_evaluated() && kernels::dispatch_available()) return forward_one_dispatched(x);
+                if (!CTNET_CONSTANT_EVALUATED() && kernels::dispatch_available()) return forward_one_dispatched(x);
             }
 #endif
             if constexpr (B == 1 && parameter_count > flatten_above && detail::native_simd_bytes != 0) {

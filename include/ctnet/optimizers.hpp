@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include <ctnet/detail/constant_evaluated.hpp>
 #include <ctnet/detail/tensor_list.hpp>
 #include <ctnet/kernels/elementwise.hpp>
 #include <ctnet/math.hpp>
@@ -217,7 +218,7 @@ struct SGD {
         const detail::SgdCoefficients<T> c{
             lr, mu, wd, damp, weight_decay != 0.0, momentum != 0.0, nesterov, steps == 0};
         const auto tensors = detail::update_refs<Net>(params, grads, velocity);
-        if (std::is_constant_evaluated()) {
+        if (CTNET_CONSTANT_EVALUATED()) {
             for (const auto& t : tensors) detail::sgd_update(t.parameter, t.gradient, t.state1, t.size, c);
         } else {
             detail::sgd_update_tensors(tensors.data(), tensors.size(), c);
@@ -274,7 +275,7 @@ struct AdamOptimizer {
         const T decay = static_cast<T>(1.0 - learning_rate * weight_decay);
         const detail::AdamCoefficients<T> c{step_size, b1, b2, one_minus_b1, one_minus_b2, wd, eps, bc2, decay};
         const auto tensors = detail::update_refs<Net>(params, grads, first_moment, second_moment);
-        if (std::is_constant_evaluated()) {
+        if (CTNET_CONSTANT_EVALUATED()) {
             detail::adam_update_tensors<decoupled_weight_decay>(tensors.data(), tensors.size(), weight_decay != 0.0, c);
         } else {
             detail::adam_update_tensors_out_of_line<decoupled_weight_decay>(tensors.data(), tensors.size(),

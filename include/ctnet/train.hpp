@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include <ctnet/clip.hpp>
+#include <ctnet/detail/constant_evaluated.hpp>
 #include <ctnet/kernels/dispatch.hpp>
 #include <ctnet/kernels/elementwise.hpp>
 #include <ctnet/math.hpp>
@@ -118,7 +119,7 @@ constexpr StepResult<typename Net::scalar> train_step(Net& net, Optimizer& optim
     // The plain-SGD path at batch 1 on the kernels' AVX2 copy, where the processor runs it
     // (kernels/dispatch.hpp); batches reach the copy kernel by kernel.
     if constexpr (detail::plain_sgd_path<Net, Optimizer, Clipping, B>) {
-        if (!std::is_constant_evaluated() && optimizer.momentum == 0.0 && optimizer.weight_decay == 0.0 &&
+        if (!CTNET_CONSTANT_EVALUATED() && optimizer.momentum == 0.0 && optimizer.weight_decay == 0.0 &&
             kernels::dispatch_available()) {
             StepResult<T> result{};
             if (detail::plain_sgd_step_dispatched(net, loss, x, target, static_cast<T>(optimizer.learning_rate),

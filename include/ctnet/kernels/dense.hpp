@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include <ctnet/detail/constant_evaluated.hpp>
 #include <ctnet/kernels/dispatch.hpp>
 #include <ctnet/kernels/simd.hpp>
 #include <ctnet/matrix.hpp>
@@ -45,7 +46,7 @@ namespace detail {
 
 // ---- the constant-evaluation path: plain loops, strict left-to-right sums -----------------------
 // On pointers and run-time sizes: one instantiation per scalar type, not one per shape. The
-// public functions below name these in their `std::is_constant_evaluated()` branch, so at run
+// public functions below name these in their `CTNET_CONSTANT_EVALUATED()` branch, so at run
 // time every shape would otherwise compile its own reference loops only to discard them.
 
 template <bool HasBias, class T>
@@ -160,7 +161,7 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t B, std::s
 [[nodiscard]] constexpr Matrix<T, B, Out> affine(const Matrix<T, B, In>& x, const Matrix<T, In, Out>& wt,
                                                  const Vector<T, Out>& bias) noexcept {
     Matrix<T, B, Out> y;
-    if (std::is_constant_evaluated()) {
+    if (CTNET_CONSTANT_EVALUATED()) {
         detail::reference_forward<true>(x.data, wt.data, bias.data, y.data, B, In, Out);
     } else {
         detail::run_forward<Policy, true, T, B, In, Out>(x.data, wt.data, bias.data, y.data);
@@ -172,7 +173,7 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t B, std::s
 template <simd::LanePolicy Policy = simd::Native, class T, std::size_t B, std::size_t In, std::size_t Out>
 [[nodiscard]] constexpr Matrix<T, B, Out> linear(const Matrix<T, B, In>& x, const Matrix<T, In, Out>& wt) noexcept {
     Matrix<T, B, Out> y;
-    if (std::is_constant_evaluated()) {
+    if (CTNET_CONSTANT_EVALUATED()) {
         detail::reference_forward<false>(x.data, wt.data, static_cast<const T*>(nullptr), y.data, B, In, Out);
     } else {
         detail::run_forward<Policy, false, T, B, In, Out>(x.data, wt.data, nullptr, y.data);
@@ -185,7 +186,7 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t B, std::s
 [[nodiscard]] constexpr Matrix<T, B, In> linear_input_gradient(const Matrix<T, B, Out>& dy,
                                                                const Matrix<T, In, Out>& wt) noexcept {
     Matrix<T, B, In> dx;
-    if (std::is_constant_evaluated()) {
+    if (CTNET_CONSTANT_EVALUATED()) {
         detail::reference_input_gradient(dy.data, wt.data, dx.data, B, In, Out);
     } else {
         detail::run_input_gradient<Policy, T, B, In, Out>(dy.data, wt.data, dx.data);
@@ -198,7 +199,7 @@ namespace detail {
 /// gwt = (Overwrite) or += (accumulate) x^T dy, and the same for the bias; see the public names below.
 template <Start S, class Policy, class T, std::size_t B, std::size_t In, std::size_t Out>
 constexpr void weight_gradient(Matrix<T, In, Out>& gwt, const Matrix<T, B, In>& x, const Matrix<T, B, Out>& dy) noexcept {
-    if (std::is_constant_evaluated()) {
+    if (CTNET_CONSTANT_EVALUATED()) {
         reference_weight_gradient<S == Start::zero>(gwt.data, x.data, dy.data, B, In, Out);
     } else {
         run_weight_gradient<S, Policy, T, B, In, Out>(x.data, dy.data, gwt.data);
@@ -207,7 +208,7 @@ constexpr void weight_gradient(Matrix<T, In, Out>& gwt, const Matrix<T, B, In>& 
 
 template <Start S, class Policy, class T, std::size_t B, std::size_t Out>
 constexpr void bias_gradient(Vector<T, Out>& gbias, const Matrix<T, B, Out>& dy) noexcept {
-    if (std::is_constant_evaluated()) {
+    if (CTNET_CONSTANT_EVALUATED()) {
         reference_bias_gradient<S == Start::zero>(gbias.data, dy.data, B, Out);
     } else {
         run_bias_gradient<S, Policy, T, B, Out>(dy.data, gbias.data);

@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <utility>
 
+#include <ctnet/detail/constant_evaluated.hpp>
 #include <ctnet/kernels/dispatch.hpp>
 #include <ctnet/kernels/simd.hpp>
 #include <ctnet/kernels/simd_math.hpp>
@@ -86,7 +87,7 @@ inline constexpr bool hand_over_in_memory =
 template <class Op, class P, class T, std::size_t Rows, std::size_t Cols, class Exact>
 constexpr Matrix<T, Rows, Cols> apply_elementwise(const Matrix<T, Rows, Cols>& x, Exact exact) noexcept {
     Matrix<T, Rows, Cols> y;
-    if (std::is_constant_evaluated()) {
+    if (CTNET_CONSTANT_EVALUATED()) {
         for (std::size_t k = 0; k < Rows * Cols; ++k) y[k] = exact(x[k]);
     } else {
         run_map<Op, P, T, Rows, Rows * Cols>(x.data, y.data);
@@ -113,7 +114,7 @@ template <class Op, class P, class T, std::size_t Rows, std::size_t Cols, class 
 constexpr Matrix<T, Rows, Cols> apply_elementwise(const Matrix<T, Rows, Cols>& a, const Matrix<T, Rows, Cols>& b,
                                                   Exact exact) noexcept {
     Matrix<T, Rows, Cols> y;
-    if (std::is_constant_evaluated()) {
+    if (CTNET_CONSTANT_EVALUATED()) {
         for (std::size_t k = 0; k < Rows * Cols; ++k) y[k] = exact(a[k], b[k]);
     } else {
         run_map2<Op, P, T, Rows, Rows * Cols>(a.data, b.data, y.data);
@@ -179,7 +180,7 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std
 /// (detail::subtract_scaled_rows; the same pieces and arithmetic).
 template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
 constexpr void subtract_scaled(Matrix<T, Rows, Cols>& a, const Matrix<T, Rows, Cols>& b, T s) noexcept {
-    if (std::is_constant_evaluated()) {
+    if (CTNET_CONSTANT_EVALUATED()) {
         for (std::size_t k = 0; k < Rows * Cols; ++k) a[k] = a[k] - s * b[k];
     } else if constexpr (dispatched<Policy>) {
         x86_64_v3::detail::subtract_scaled_values<DispatchPolicy, T, Rows, Cols>(a.data, b.data, s);
@@ -196,7 +197,7 @@ constexpr void subtract_scaled(Matrix<T, Rows, Cols>& a, const Matrix<T, Rows, C
 template <simd::LanePolicy Policy = simd::Native, class T, std::size_t In, std::size_t Out>
 constexpr void subtract_scaled_outer(Matrix<T, In, Out>& w, const Matrix<T, 1, In>& x, const Matrix<T, 1, Out>& dy,
                                      T s) noexcept {
-    if (std::is_constant_evaluated()) {
+    if (CTNET_CONSTANT_EVALUATED()) {
         for (std::size_t i = 0; i < In; ++i)
             for (std::size_t o = 0; o < Out; ++o) w(i, o) = w(i, o) - s * (x[i] * dy[o]);
     } else if constexpr (dispatched<Policy>) {
@@ -275,7 +276,7 @@ template <class T>
 /// all_finite_values_packed at run time.
 template <class T>
 constexpr bool all_finite_values(const T* p, std::size_t n) noexcept {
-    if (std::is_constant_evaluated()) {
+    if (CTNET_CONSTANT_EVALUATED()) {
         for (std::size_t k = 0; k < n; ++k)
             if (!math::isfinite(p[k])) return false;
         return true;
@@ -290,7 +291,7 @@ constexpr bool all_finite_values(const T* p, std::size_t n) noexcept {
 /// in constant evaluation.
 template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
 [[nodiscard]] constexpr T sum_of_squares(const Matrix<T, Rows, Cols>& x) noexcept {
-    if (std::is_constant_evaluated()) {
+    if (CTNET_CONSTANT_EVALUATED()) {
         return detail::sum_of_squares_values(x.data, Rows * Cols);
     } else if constexpr (dispatched<Policy>) {
         return x86_64_v3::detail::sum_of_squares_packed<DispatchPolicy, T, Rows, Cols>(x.data);
@@ -303,7 +304,7 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std
 /// otherwise, so one comparison of the sum of those differences decides, without a branch per element.
 template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
 [[nodiscard]] constexpr bool all_finite(const Matrix<T, Rows, Cols>& x) noexcept {
-    if (std::is_constant_evaluated()) {
+    if (CTNET_CONSTANT_EVALUATED()) {
         return detail::all_finite_values(x.data, Rows * Cols);
     } else if constexpr (Rows > 1) {
         // A batch (train_step's inputs and targets): the loop shared by every shape, as the

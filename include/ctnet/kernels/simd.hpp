@@ -18,7 +18,7 @@
 // plain C++, the path for a Cortex-M (arm-none-eabi-g++ selects it) or any other compiler.
 //
 // Nothing here is constexpr: Clang 16 cannot evaluate vector types in constant expressions. The
-// kernels take another path there (std::is_constant_evaluated()); see kernels/dense.hpp.
+// kernels take another path there (CTNET_CONSTANT_EVALUATED()); see kernels/dense.hpp.
 //
 // The definitions are in kernels/packed/simd.inc, as are the other pack-level kernels
 // (packed/simd_math.inc, elementwise.inc, pieces.inc, dense.inc): kernels/dispatch.hpp includes

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include <ctnet/detail/constant_evaluated.hpp>
 #include <ctnet/kernels/dispatch.hpp>
 #include <ctnet/kernels/elementwise.hpp>
 #include <ctnet/kernels/simd.hpp>
@@ -38,7 +39,7 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t B, std::s
         const T* xr = x.row(b);
         T* yr = y.row(b);
         T sum = T(0);
-        if (std::is_constant_evaluated()) {
+        if (CTNET_CONSTANT_EVALUATED()) {
             T largest = xr[0];
             for (std::size_t i = 1; i < N; ++i) largest = xr[i] > largest ? xr[i] : largest;
             for (std::size_t i = 0; i < N; ++i) {

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include <ctnet/detail/constant_evaluated.hpp>
 #include <ctnet/kernels/dense.hpp>
 #include <ctnet/kernels/elementwise.hpp>
 #include <ctnet/layer.hpp>
@@ -106,7 +107,7 @@ struct DenseLayer {
                                                   const Matrix<T, 1, Out>& dy) noexcept {
         T* bias = nullptr;
         if constexpr (has_bias) bias = g.bias.data;
-        if (!std::is_constant_evaluated()) {
+        if (!CTNET_CONSTANT_EVALUATED()) {
             kernels::detail::write_rank_one_gradient<kernels::simd::Native>(g.weight_t.data, bias, x.data, In, dy.data, Out);
             return;
         }
