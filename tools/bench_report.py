@@ -608,7 +608,13 @@ def analysis(w, measured, cost, t_of, ratio):
           "0.86 G (T4), batch-1 training steps 2.4 (T1, T2) to 3.6 G (T4), of which ~1.2 G is code every "
           "network's step shares, compiled once per TU: among it the run-time tensor-list loops of the norm, "
           "the finiteness test and the SGD update, one copy per scalar type (the SGD update's loop alone, "
-          "emptied, saves 0.5 G of the whole TU). The batch-1 TU (the issue's TU at one batch size) is 11.5 G"
+          "emptied, saves 0.5 G of the whole TU). Two cuts later that day took the TU to 21.5 G: the library tells "
+          "constant evaluation from run time with the compilers' builtin (CTNET_CONSTANT_EVALUATED), which GCC folds "
+          "before optimising, where std::is_constant_evaluated() let the constant-evaluation-only loops (SGD's scalar "
+          "update, per scalar type) through the early passes (-0.18 G, the same object code); and the batch-1 "
+          "plain-SGD update reloads the weights (Network::rank_one_sgd) instead of GCC keeping the forward pass's "
+          "loads alive in spilled registers (-0.1 G; T1's step 577 -> 443 instructions). The batch-1 TU (the issue's "
+          "TU at one batch size) is 11.26 G"
           + (f" and took {g['batch_one_wall']:.2f} s, {g['batch_one_mib']:.0f} MiB in this run ("
              + ("within" if g["batch_one_wall"] <= COMPILE_SECONDS else "above")
              + f" the {COMPILE_SECONDS} s budget)" if g.get("batch_one_wall") else "")
