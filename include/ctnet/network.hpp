@@ -255,10 +255,10 @@ struct Network {
     ///
     /// The update reads the weights again rather than reusing what the forward pass loaded
     /// (detail::reload_from_memory): where a whole step is inlined into one function, GCC -O3
-    /// otherwise kept T1's forward-pass weights live across the loss and the backward pass, 44
-    /// vector registers spilled to the stack and reloaded, 577 instructions per step instead of 443
-    /// (Clang: 445); a loop of T1 steps in a TU of its own (g++ -O3 -march=native, Zen 3) took
-    /// 86-96 ns per step before, 63-65 ns after, Clang 52-55.
+    /// otherwise kept T1's forward-pass weights live across the loss and the backward pass, spilled
+    /// to the stack and reloaded (44 vector stores to the stack in the step instead of 4), 577
+    /// instructions per step instead of 443 (Clang: 445); a loop of T1 steps in a TU of its own
+    /// (g++ -O3 -march=native, Zen 3) took 86-96 ns per step before, 63-65 ns after, Clang 52-55.
     template <class Policy = kernels::simd::Native>
     constexpr void rank_one_sgd(const Workspace<1>& ws, const RankOneDeltas& deltas, scalar learning_rate) noexcept
         requires Chain::rank_one_gradients
