@@ -618,7 +618,7 @@ def analysis(w, measured, cost, t_of, ratio):
           + (f" and took {g['batch_one_wall']:.2f} s, {g['batch_one_mib']:.0f} MiB in this run ("
              + ("within" if g["batch_one_wall"] <= COMPILE_SECONDS else "above")
              + f" the {COMPILE_SECONDS} s budget)" if g.get("batch_one_wall") else "")
-          + "; batch 32 (its inference and training steps) adds 10.3 G, 1.6 G of it T1's training step, and "
+          + "; batch 32 (its inference and training steps) adds 10.2 G, 1.6 G of it T1's training step, and "
           "keeps the full probe above the budget. Left open.")
         w("")
 
