@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # CI entry point: installs what is missing (tools/install_deps.sh), then runs the CMake workflows
-# gcc, clang and asan (configure, build, test) in sequence, stopping at the first failure.
-# Usage: tools/ci.sh [preset...]   (default: gcc clang asan; works from any directory)
+# gcc (Debug), gcc-release (-O2), gcc-native (-O3 -march=native), clang and asan (configure,
+# build, test) in sequence, stopping at the first failure.
+# Usage: tools/ci.sh [preset...]   (default: gcc gcc-release gcc-native clang asan; works from any directory)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 presets=("$@")
-if [ ${#presets[@]} -eq 0 ]; then presets=(gcc clang asan); fi
+if [ ${#presets[@]} -eq 0 ]; then presets=(gcc gcc-release gcc-native clang asan); fi
 
 started=$SECONDS
 tools/install_deps.sh

@@ -47,8 +47,11 @@ Matrix<T, R, C> random_matrix(std::uint64_t seed, T low = T(-1), T high = T(1)) 
 template <class V>
 void append_bytes(std::vector<unsigned char>& out, const V& value) {
     static_assert(std::is_trivially_copyable_v<V>);  // scalars and std::arrays of them: no padding
-    const auto* p = reinterpret_cast<const unsigned char*>(&value);
-    out.insert(out.end(), p, p + sizeof(V));
+    // resize + memcpy rather than vector::insert of the range: GCC 12 -O3 warns about the
+    // latter's inlined move of the old contents (-Wstringop-overflow, a false positive).
+    const std::size_t old_size = out.size();
+    out.resize(old_size + sizeof(V));
+    std::memcpy(out.data() + old_size, &value, sizeof(V));
 }
 
 /// The state a refusal must leave alone: the parameters (state_dict order, byte for byte) and the
