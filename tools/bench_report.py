@@ -613,12 +613,15 @@ def analysis(w, measured, cost, t_of, ratio):
           "before optimising, where std::is_constant_evaluated() let the constant-evaluation-only loops (SGD's scalar "
           "update, per scalar type) through the early passes (-0.18 G, the same object code); and the batch-1 "
           "plain-SGD update reloads the weights (Network::rank_one_sgd) instead of GCC keeping the forward pass's "
-          "loads alive in spilled registers (-0.1 G; T1's step 577 -> 443 instructions). The batch-1 TU (the issue's "
-          "TU at one batch size) is 11.26 G"
+          "loads alive in spilled registers (-0.1 G; T1's step 577 -> 443 instructions). A third, in the session "
+          "after: the axpy blocks' partial sums start as zeros (a value-initialised array) with partial 0 then "
+          "loaded from C or the bias, instead of one loop over them testing s == 0 (which GCC -O2 "
+          "-fsanitize=address also flagged, -Warray-bounds, in the dead branch where S is 1): 21.5 -> 21.16 G, "
+          "object code within 40 bytes. The batch-1 TU (the issue's TU at one batch size) is 11.14 G"
           + (f" and took {g['batch_one_wall']:.2f} s, {g['batch_one_mib']:.0f} MiB in this run ("
              + ("within" if g["batch_one_wall"] <= COMPILE_SECONDS else "above")
              + f" the {COMPILE_SECONDS} s budget)" if g.get("batch_one_wall") else "")
-          + "; batch 32 (its inference and training steps) adds 10.2 G, 1.6 G of it T1's training step, and "
+          + "; batch 32 (its inference and training steps) adds 10.0 G, 1.6 G of it T1's training step, and "
           "keeps the full probe above the budget. Left open.")
         w("")
 
