@@ -443,6 +443,16 @@ def analysis(w, measured, cost, t_of, ratio):
              "become registers, --param large-stack-frame-growth). Every form within 2 ulp found needs a second "
              "formula near 0: 1 - 2 / (E + 2) above 0.625 and the polynomial below is within 1.23 ulp but "
              "measured 23.6 ns against 23.0, no faster than the current form. ctnet keeps its 2-ulp tanh. "
+             "Since that run (2026-12-05, a Zen 3 EPYC with AVX2): the tanh puts x's sign on once, at the end (it "
+             "went onto three values), and cuts |x| to its saturation with one min instruction before the "
+             "exponential (a compare and a blend after the division); the sigmoid raises -|x| to its lowest "
+             "argument with one max instruction (a compare, a blend and an and at the end), and ReLU is one max "
+             "instruction (a compare and an and): simd::pick, x86's MINPS and MAXPS, which g++ had not chosen by "
+             "itself inside these functions. Same bits for every float (all 2^32 inputs, with and without FMA) and "
+             "for 2^28 sampled doubles. A/B there, g++ -O3 -march=native, medians of three alternating runs: T2 "
+             "29.1 -> 27.7 ns, T5 404 -> 383 ns, T1's training step 67.8 -> 65.0 ns, batch-32 T2 474 -> 444 ns "
+             "and T1's batch-32 step 844 -> 787 ns; at -O2 T4's batch-1 step 4,286 -> 3,871 ns, batch-32 T2 "
+             "472 -> 431 ns; no row slower beyond noise. "
              if not met(r2, 0.8) else "")
           + (f"T5 ({fmt_ratio(r5)}) would need {fmt_ns(0.6 * e5)} ns. " if not met(r5, 0.6) else "")
           + f"In the run committed on {prev['date']} T2 was {prev['infer_b1']['T2']:.2f} ({prev['t2_ns'][0]} against "
@@ -622,7 +632,14 @@ def analysis(w, measured, cost, t_of, ratio):
              + ("within" if g["batch_one_wall"] <= COMPILE_SECONDS else "above")
              + f" the {COMPILE_SECONDS} s budget)" if g.get("batch_one_wall") else "")
           + "; batch 32 (its inference and training steps) adds 10.0 G, 1.6 G of it T1's training step, and "
-          "keeps the full probe above the budget. Left open.")
+          "keeps the full probe above the budget. The batch products are not what keeps it there: with every "
+          "batch product replaced by one scalar triple loop with its shape at run time (a floor for any product "
+          "design, far too slow to ship), the probe still took 16.1 G (2026-12-05), while 3.0 s is about 13 G on "
+          "a quiet core; the rest of batch 32 (the training steps' forward, loss, backward, norm and update code "
+          "around the products, per network) is 5.0 G of it, and the batch-1 TU's per-function overheads do not "
+          "shrink with the products either (~4,900 instantiated functions in the probe; in a test, 4,000 trivial "
+          "template functions, all inlined, cost g++ -O3 2.3 G more than the same arithmetic written out, about "
+          "0.5 M instructions each). Left open.")
         w("")
 
 

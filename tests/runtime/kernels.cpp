@@ -267,12 +267,18 @@ void check_special_values() {
     constexpr T inf = std::numeric_limits<T>::infinity();
     constexpr T nan = std::numeric_limits<T>::quiet_NaN();
     // Seven specials and then full packs: every special sits in a pack.
-    auto x = Matrix<T, 1, 7 + 2 * simd::lanes<Policy, T>>::filled(T(0));
-    const T specials[] = {T(0), -T(0), inf, -inf, nan, T(1e4), T(-1e4)};
+    // -104 and -746: where sigmoid's exponential leaves T's range (it raises -|x| to them), 0
+    // there; -100 and -740: inside, subnormal results (within one subnormal step without FMA,
+    // where the numerator rounds twice).
+    const T lowest = sizeof(T) == 4 ? T(-104) : T(-746);
+    const T inside = sizeof(T) == 4 ? T(-100) : T(-740);
+    auto x = Matrix<T, 1, 9 + 2 * simd::lanes<Policy, T>>::filled(T(0));
+    const T specials[] = {T(0), -T(0), inf, -inf, nan, T(1e4), T(-1e4), lowest, inside};
     for (std::size_t k = 0; k < std::size(specials); ++k) x[k] = specials[k];
     const auto e = ctnet::kernels::exp<Policy>(x);
     const auto s = ctnet::kernels::sigmoid<Policy>(x);
     const auto t = ctnet::kernels::tanh<Policy>(x);
+    const auto r = ctnet::kernels::relu<Policy>(x);
     CHECK(e[0] == T(1));
     CHECK(e[2] == inf);
     CHECK(e[3] == T(0));
@@ -283,11 +289,25 @@ void check_special_values() {
     CHECK(s[2] == T(1));
     CHECK(s[3] == T(0));
     CHECK(std::isnan(s[4]));
+    CHECK(s[5] == T(1));
+    CHECK(s[6] == T(0));
+    CHECK(s[7] == T(0));
+    const long double tiny = std::exp(static_cast<long double>(inside));
+    const T expected_inside = static_cast<T>(tiny / (1 + tiny));
+    CHECK(expected_inside > 16 * std::numeric_limits<T>::denorm_min());
+    CHECK(std::fabs(s[8] - expected_inside) <= std::numeric_limits<T>::denorm_min());
     CHECK(t[0] == T(0));
     CHECK(std::signbit(t[1]));  // tanh(-0) = -0
     CHECK(t[2] == T(1));
     CHECK(t[3] == T(-1));
     CHECK(std::isnan(t[4]));
+    CHECK(t[5] == T(1));
+    CHECK(t[6] == T(-1));
+    // ReLU as ctnet::ReLU::value, x > 0 ? x : 0: +0 for -0, 0 for NaN.
+    for (std::size_t k = 0; k < x.size; ++k) {
+        const T expected = x[k] > T(0) ? x[k] : T(0);
+        CHECK(std::memcmp(&r[k], &expected, sizeof(T)) == 0);
+    }
 }
 
 }  // namespace
@@ -469,19 +489,50 @@ std::size_t sqrt_mismatches() {
     return mismatches;
 }
 
+/// simd::pick on packs of N lanes against the selections it stands for, a > b ? a : b and
+/// a < b ? a : b, bit for bit: every pair of values from a list with both zeros, infinities, NaN
+/// and values either side of each other.
+template <class T, std::size_t N>
+std::size_t pick_mismatches() {
+    using L = std::numeric_limits<T>;
+    const T values[] = {T(0), -T(0), T(1), T(-1), T(2.5), L::infinity(), -L::infinity(), L::quiet_NaN(),
+                        -L::quiet_NaN(), L::denorm_min(), L::max(), L::lowest()};
+    std::vector<T> a, b;
+    for (T u : values)
+        for (T w : values) a.push_back(u), b.push_back(w);
+    while (a.size() % N != 0) a.push_back(T(3)), b.push_back(T(-3));
+    std::size_t mismatches = 0;
+    for (std::size_t i = 0; i < a.size(); i += N) {
+        T greater[N], less[N];
+        simd::store(greater, simd::pick<true, T, N>(simd::load<N>(a.data() + i), simd::load<N>(b.data() + i)));
+        simd::store(less, simd::pick<false, T, N>(simd::load<N>(a.data() + i), simd::load<N>(b.data() + i)));
+        for (std::size_t j = 0; j < N; ++j) {
+            const T u = a[i + j], w = b[i + j];
+            const T expected_greater = u > w ? u : w, expected_less = u < w ? u : w;
+            if (std::memcmp(&greater[j], &expected_greater, sizeof(T)) != 0 ||
+                std::memcmp(&less[j], &expected_less, sizeof(T)) != 0) {
+                if (mismatches++ == 0)
+                    UNSCOPED_INFO("pick of " << u << ", " << w << " on " << N << " lanes: " << greater[j] << ", " << less[j]);
+            }
+        }
+    }
+    return mismatches;
+}
+
 }  // namespace
 
 /// Every width up to the target's registers (wider packs are not passed by value in a build
 /// without them: -Wpsabi).
 template <class T, std::size_t N = 1>
-void check_sqrt_widths() {
+void check_lane_op_widths() {
     CHECK(sqrt_mismatches<T, N>() == 0);
-    if constexpr (N * sizeof(T) < (simd::native_bytes > 16 ? simd::native_bytes : 16)) check_sqrt_widths<T, 2 * N>();
+    CHECK(pick_mismatches<T, N>() == 0);
+    if constexpr (N * sizeof(T) < (simd::native_bytes > 16 ? simd::native_bytes : 16)) check_lane_op_widths<T, 2 * N>();
 }
 
-TEST_CASE("simd::sqrt is std::sqrt on every pack width", "[kernels]") {
-    check_sqrt_widths<float>();
-    check_sqrt_widths<double>();
+TEST_CASE("simd::sqrt and simd::pick are std::sqrt and the selections on every pack width", "[kernels]") {
+    check_lane_op_widths<float>();
+    check_lane_op_widths<double>();
 }
 
 // ---- the AVX2 copy of the run-time dispatch (kernels/dispatch.hpp) -----------------------------

@@ -148,6 +148,9 @@ template <std::size_t Rows, auto Kernel, bool OutOfLine = false, class... A>
 #pragma GCC target("avx2,fma")
 #endif
 
+// The copy's instruction set, for packed/simd.inc (detail::x86_32_bytes): the pragmas above do
+// not define the target's macros for C++.
+#define CTNET_DETAIL_AVX2_COPY 1
 namespace ctnet::kernels::x86_64_v3 {
 #include <ctnet/kernels/packed/simd.inc>
 #include <ctnet/kernels/packed/simd_math.inc>
@@ -155,6 +158,7 @@ namespace ctnet::kernels::x86_64_v3 {
 #include <ctnet/kernels/packed/pieces.inc>
 #include <ctnet/kernels/packed/dense.inc>
 }  // namespace ctnet::kernels::x86_64_v3
+#undef CTNET_DETAIL_AVX2_COPY
 
 #if defined(__clang__)
 #pragma clang attribute pop
