@@ -266,7 +266,7 @@ template <class T, class Policy = simd::Native>
 void check_special_values() {
     constexpr T inf = std::numeric_limits<T>::infinity();
     constexpr T nan = std::numeric_limits<T>::quiet_NaN();
-    // Seven specials and then full packs: every special sits in a pack.
+    // Nine specials and then full packs: every special sits in a pack.
     // -104 and -746: where sigmoid's exponential leaves T's range (it raises -|x| to them), 0
     // there; -100 and -740: inside, subnormal results (within one subnormal step without FMA,
     // where the numerator rounds twice).
