@@ -14,7 +14,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <limits>
+#include <ratio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -535,6 +537,68 @@ TEST_CASE("simd::sqrt and simd::pick are std::sqrt and the selections on every p
     check_lane_op_widths<double>();
 }
 
+namespace {
+
+/// kernels::leaky_relu and leaky_relu_backward on Policy against the formulas they stand for,
+/// x > 0 ? x : s x and g (y > 0 ? 1 : s), bit for bit (NaN too: both sides give s x there), and
+/// the scalar formula of LeakyReLU::value likewise: both zeros, infinities, both NaNs, the least
+/// subnormals, the extremes, and random values, over a width with full packs and a remainder.
+template <class Policy, class T, class Slope>
+std::size_t leaky_mismatches() {
+    using L = std::numeric_limits<T>;
+    const T specials[] = {T(0),           -T(0),           L::infinity(),     -L::infinity(),
+                          L::quiet_NaN(), -L::quiet_NaN(), L::denorm_min(),   -L::denorm_min(),
+                          L::max(),       L::lowest(),     T(1),              T(-1)};
+    constexpr std::size_t count = std::size(specials) + 2 * simd::lanes<Policy, T> + 3;
+    Values v{count};
+    Matrix<T, 1, count> x, g;
+    for (std::size_t k = 0; k < count; ++k) {
+        x[k] = k < std::size(specials) ? specials[k] : static_cast<T>(4 * v.next());
+        g[k] = static_cast<T>(v.next());
+    }
+    const T slope = static_cast<T>(Slope::num) / static_cast<T>(Slope::den);
+    const auto y = ctnet::kernels::leaky_relu<Slope, Policy>(x);
+    const auto dx = ctnet::kernels::leaky_relu_backward<Slope, Policy>(y, g);
+    std::size_t mismatches = 0;
+    for (std::size_t k = 0; k < count; ++k) {
+        const T expected = x[k] > T(0) ? x[k] : slope * x[k];
+        const T scalar = ctnet::kernels::detail::leaky_relu_value<Slope>(x[k]);
+        const T expected_dx = g[k] * (expected > T(0) ? T(1) : slope);
+        if (std::memcmp(&y[k], &expected, sizeof(T)) != 0 || std::memcmp(&scalar, &expected, sizeof(T)) != 0 ||
+            std::memcmp(&dx[k], &expected_dx, sizeof(T)) != 0) {
+            if (mismatches++ == 0)
+                UNSCOPED_INFO("leaky_relu, slope " << slope << ", of " << x[k] << ": " << y[k] << " (scalar " << scalar
+                                                   << ", expected " << expected << "), gradient " << dx[k]
+                                                   << " (expected " << expected_dx << ")");
+        }
+    }
+    return mismatches;
+}
+
+template <class Policy>
+void check_leaky_relu() {
+    using Hundredth = std::ratio<1, 100>;
+    using Zero = std::ratio<0>;        // x > s x fails at +inf there (0 inf is NaN)
+    using Fifth = std::ratio<1, 5>;
+    using Near1 = std::ratio<999999, 1000000>;  // s x rounds back to x for the least subnormals
+    CHECK(leaky_mismatches<Policy, float, Hundredth>() == 0);
+    CHECK(leaky_mismatches<Policy, float, Zero>() == 0);
+    CHECK(leaky_mismatches<Policy, float, Fifth>() == 0);
+    CHECK(leaky_mismatches<Policy, float, Near1>() == 0);
+    CHECK(leaky_mismatches<Policy, double, Hundredth>() == 0);
+    CHECK(leaky_mismatches<Policy, double, Zero>() == 0);
+    CHECK(leaky_mismatches<Policy, double, Near1>() == 0);
+}
+
+}  // namespace
+
+TEST_CASE("LeakyReLU's kernels are its formula bit for bit, on every policy", "[kernels]") {
+    check_leaky_relu<simd::Native>();
+    check_leaky_relu<simd::Scalar>();
+    if constexpr (simd::native_bytes > 16) check_leaky_relu<simd::Vector<16>>();
+    for_each_wider_policy<simd::native_bytes>([]<class Policy>() { check_leaky_relu<Policy>(); });
+}
+
 // ---- the AVX2 copy of the run-time dispatch (kernels/dispatch.hpp) -----------------------------
 // Called here from baseline code: each kernel on DispatchPolicy hands its work to the copy
 // compiled for AVX2 and FMA, through a call. Only where this processor runs that copy.
@@ -563,6 +627,7 @@ TEST_CASE("dispatch: the AVX2 copy's kernels match a double-precision reference"
     check_math_accuracy<double, P>();
     check_special_values<float, P>();
     check_special_values<double, P>();
+    check_leaky_relu<P>();
 }
 #endif
 
@@ -618,6 +683,9 @@ bool check_batch_routed() {
     CHECK(same_bits(k::softmax_rows(y), k::softmax_rows<P>(y)));
     CHECK(same_bits(k::tanh_backward(y, dy), k::tanh_backward<P>(y, dy)));
     CHECK(same_bits(k::sigmoid_backward(y, dy), k::sigmoid_backward<P>(y, dy)));
+    using Slope = std::ratio<1, 100>;
+    CHECK(same_bits(k::leaky_relu<Slope>(y), k::leaky_relu<Slope, P>(y)));
+    CHECK(same_bits(k::leaky_relu_backward<Slope>(y, dy), k::leaky_relu_backward<Slope, P>(y, dy)));
     return differs;
 }
 

@@ -2,6 +2,8 @@
 // path), with exact results on small dyadic values. tests/runtime/kernels.cpp checks the run-time
 // path against a double-precision reference.
 #include <cstddef>
+#include <limits>
+#include <ratio>
 
 #include <ctnet/kernels/batchnorm.hpp>
 #include <ctnet/kernels/dense.hpp>
@@ -76,6 +78,14 @@ static_assert(equal(updated, Matrix<double, 1, 4>{{-1, 0, 0.25, 1.5}}));
 static_assert(equal(k::relu(v), Matrix<double, 1, 4>{{0, 0, 0.5, 3}}));
 static_assert(!ctnet::math::signbit(k::relu(v)[1]));  // relu(-0) = +0, as ReLU::value
 static_assert(equal(k::relu_backward(v, Matrix<double, 1, 4>::filled(2)), Matrix<double, 1, 4>{{0, 0, 2, 2}}));
+// LeakyReLU: x > 0 ? x : slope x, -0 stays -0 (slope -0); with slope 0 as with 1/4.
+static_assert(equal(k::leaky_relu<std::ratio<1, 4>>(v), Matrix<double, 1, 4>{{-0.5, -0.0, 0.5, 3}}));
+static_assert(ctnet::math::signbit(k::leaky_relu<std::ratio<1, 4>>(v)[1]));
+static_assert(equal(k::leaky_relu<std::ratio<0>>(v), Matrix<double, 1, 4>{{-0.0, -0.0, 0.5, 3}}));
+static_assert(k::leaky_relu<std::ratio<0>>(Matrix<float, 1, 1>{{std::numeric_limits<float>::infinity()}})[0] ==
+              std::numeric_limits<float>::infinity());  // not 0 inf
+static_assert(equal(k::leaky_relu_backward<std::ratio<1, 4>>(v, Matrix<double, 1, 4>::filled(2)),
+                    Matrix<double, 1, 4>{{0.5, 0.5, 2, 2}}));
 static_assert(equal(k::sigmoid_backward(v, Matrix<double, 1, 4>::filled(2)),
                     Matrix<double, 1, 4>{{2 * (-2 * 3), 0, 2 * 0.25, 2 * (3 * -2)}}));
 static_assert(equal(k::tanh_backward(v, Matrix<double, 1, 4>::filled(2)), Matrix<double, 1, 4>{{-6, 2, 1.5, -16}}));

@@ -36,8 +36,20 @@ template <ElementwiseActivation A, std::floating_point T>
 struct ReLU;  // layers/activations.hpp
 struct Sigmoid;
 struct Tanh;
+template <class Slope>
+struct LeakyReLU;
 
 namespace detail {
+
+/// LeakyReLU's slope ratio (`type`), absent for every other activation.
+template <class A>
+struct leaky_slope {};
+template <class Slope>
+struct leaky_slope<LeakyReLU<Slope>> {
+    using type = Slope;
+};
+template <class A>
+concept LeakyActivation = requires { typename leaky_slope<A>::type; };
 
 /// A(x) element by element: the packed kernel where kernels/ has one (std::exp is a scalar library
 /// call no compiler vectorises without -ffast-math; a plain loop leaves a scalar remainder), a
@@ -50,6 +62,8 @@ template <class A, class Policy = kernels::simd::Native, class T, std::size_t B,
         return kernels::sigmoid<Policy>(x);
     } else if constexpr (std::is_same_v<A, Tanh>) {
         return kernels::tanh<Policy>(x);
+    } else if constexpr (LeakyActivation<A>) {
+        return kernels::leaky_relu<typename leaky_slope<A>::type, Policy>(x);
     } else {
         return kernels::map(x, [](T v) noexcept { return A::value(v); });
     }
@@ -65,6 +79,8 @@ template <class A, class Policy = kernels::simd::Native, class T, std::size_t B,
         return kernels::sigmoid_backward<Policy>(y, dy);
     } else if constexpr (std::is_same_v<A, Tanh>) {
         return kernels::tanh_backward<Policy>(y, dy);
+    } else if constexpr (LeakyActivation<A>) {
+        return kernels::leaky_relu_backward<typename leaky_slope<A>::type, Policy>(y, dy);
     } else {
         return kernels::map(y, dy, [](T yv, T g) noexcept { return g * A::derivative_from_output(yv); });
     }

@@ -113,7 +113,9 @@ struct LeakyReLU {
     template <std::floating_point T>
     static constexpr T slope = detail::ratio_value<Slope, T>;
     template <std::floating_point T>
-    static constexpr T value(T x) noexcept { return x > T(0) ? x : slope<T> * x; }
+    static constexpr T value(T x) noexcept {
+        return kernels::detail::leaky_relu_value<Slope>(x);  // x > 0 ? x : slope x, vectorisable
+    }
     template <std::floating_point T>
     static constexpr T derivative_from_output(T y) noexcept { return y > T(0) ? T(1) : slope<T>; }
 };
