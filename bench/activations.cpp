@@ -80,6 +80,9 @@ const bool registered = [] {
     register_activation<ctnet::Tanh>("Tanh");
     register_activation<ctnet::ELU<>>("ELU");
     register_activation<ctnet::GELU>("GELU");
+    register_activation<ctnet::SiLU>("SiLU");
+    register_activation<ctnet::GELUTanh>("GELUTanh");
+    register_activation<ctnet::HardSigmoid>("HardSigmoid");
     return true;
 }();
 

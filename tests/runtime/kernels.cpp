@@ -592,6 +592,103 @@ void check_leaky_relu() {
 
 }  // namespace
 
+namespace {
+
+/// ELU (alpha 1) where its vectorised e^x - 1 is delicate: small |x| keep their relative accuracy
+/// (e^x - 1 from e^x would not), -0 stays -0, +-inf, NaN, and below ExpConstants' lowest argument.
+template <class Policy, class T>
+void check_elu_special_values() {
+    using L = std::numeric_limits<T>;
+    const T specials[] = {T(-1e-3), T(-1e-5), T(-1e-7), T(-1e-20), -L::denorm_min(), -T(0), T(0),
+                          L::infinity(),  -L::infinity(), L::quiet_NaN(), T(-0.35), T(-0.34), T(-700), T(-1000)};
+    constexpr std::size_t count = std::size(specials) + 2 * simd::lanes<Policy, T>;
+    auto x = Matrix<T, 1, count>::filled(T(-0.5));
+    for (std::size_t k = 0; k < std::size(specials); ++k) x[k] = specials[k];
+    const auto y = ctnet::kernels::elu<std::ratio<1>, Policy>(x);
+    const long double eps = L::epsilon();
+    Worst worst;
+    for (std::size_t k = 0; k < count; ++k) {
+        const long double xv = x[k];
+        if (!std::isfinite(xv) || xv == 0) continue;
+        const long double ref = std::expm1(xv);
+        worst.add(static_cast<double>(y[k]), static_cast<double>(ref),
+                  static_cast<double>(2 * eps * std::abs(ref) + L::denorm_min()),
+                  "elu of " + std::to_string(static_cast<double>(xv)));
+    }
+    INFO(worst.where);
+    CHECK(worst.excess <= 0);
+    CHECK((y[5] == T(0) && std::signbit(y[5])));  // -0
+    CHECK((y[6] == T(0) && !std::signbit(y[6])));
+    CHECK(y[7] == L::infinity());
+    CHECK(y[8] == T(-1));
+    CHECK(std::isnan(y[9]));
+}
+
+/// SiLU, GELU (tanh form) and ELU (alpha 3/2), forward and backward from the input, against their
+/// formulas in long double over [-12, 12] (both sides of their bends, and where they saturate). Bounds in units of
+/// eps = T's epsilon: the vectorised sigmoid and tanh are within 2 ulp, the rest is a few roundings
+/// and the cancellations of the formulas themselves (1 - s at large x, 1 + tanh at very negative x,
+/// the same in torch), which bound the error by |x| eps rather than by the result.
+template <class Policy, class T>
+void check_smooth_activations() {
+    constexpr std::size_t count = 2 * simd::lanes<Policy, T> + 3 + 240;
+    Values v{count};
+    Matrix<T, 1, count> x, g;
+    for (std::size_t k = 0; k < count; ++k) {
+        x[k] = static_cast<T>(12 * v.next());
+        g[k] = static_cast<T>(v.next());
+    }
+    x[0] = T(0);
+    const auto silu = ctnet::kernels::silu<Policy>(x);
+    const auto silu_dx = ctnet::kernels::silu_backward<Policy>(x, g);
+    const auto gelu = ctnet::kernels::gelu_tanh<Policy>(x);
+    const auto gelu_dx = ctnet::kernels::gelu_tanh_backward<Policy>(x, g);
+    const auto elu = ctnet::kernels::elu<std::ratio<3, 2>, Policy>(x);
+    const auto elu_dx = ctnet::kernels::elu_backward<std::ratio<3, 2>, Policy>(x, g);
+    const long double eps = std::numeric_limits<T>::epsilon();
+    const long double c = 0.79788456080286535588L, k3 = 0.044715L;
+    Worst worst;
+    for (std::size_t k = 0; k < count; ++k) {
+        const long double xv = x[k], gv = g[k], ax = std::abs(xv);
+        const long double s = 1 / (1 + std::exp(-xv));
+        const long double silu_ref = xv * s, silu_d = gv * s * (1 + xv * (1 - s));
+        const long double t = std::tanh(c * (xv + k3 * xv * xv * xv)), dinner = c * (1 + 3 * k3 * xv * xv);
+        const long double gelu_ref = 0.5L * xv * (1 + t);
+        const long double gelu_d = gv * (0.5L * (1 + t) + 0.5L * xv * (1 - t * t) * dinner);
+        const auto add = [&](T got, long double expected, long double tolerance, const char* what) {
+            worst.add(static_cast<double>(got), static_cast<double>(expected), static_cast<double>(tolerance),
+                      std::string(what) + " of " + std::to_string(static_cast<double>(xv)));
+        };
+        add(silu[k], silu_ref, 4 * eps * std::abs(silu_ref), "silu");
+        add(silu_dx[k], silu_d, 4 * eps * std::abs(gv) * (ax + 2), "silu_backward");
+        add(gelu[k], gelu_ref, 4 * eps * (std::abs(gelu_ref) + ax), "gelu_tanh");
+        add(gelu_dx[k], gelu_d, 4 * eps * std::abs(gv) * (2 + ax * (1 + dinner)), "gelu_tanh_backward");
+        const long double elu_ref = xv > 0 ? xv : 1.5L * std::expm1(xv), elu_d = gv * (xv > 0 ? 1 : 1.5L * std::exp(xv));
+        add(elu[k], elu_ref, 4 * eps * std::abs(elu_ref), "elu");
+        add(elu_dx[k], elu_d, 4 * eps * std::abs(elu_d), "elu_backward");
+    }
+    INFO(worst.where);
+    CHECK(worst.excess <= 0);
+    CHECK(silu[0] == T(0));
+    CHECK(gelu[0] == T(0));
+    check_elu_special_values<Policy, T>();
+}
+
+template <class Policy>
+void check_smooth_activations_both() {
+    check_smooth_activations<Policy, float>();
+    check_smooth_activations<Policy, double>();
+}
+
+}  // namespace
+
+TEST_CASE("SiLU's, GELU(tanh)'s and ELU's kernels match their formulas in long double, on every policy", "[kernels]") {
+    check_smooth_activations_both<simd::Native>();
+    check_smooth_activations_both<simd::Scalar>();
+    if constexpr (simd::native_bytes > 16) check_smooth_activations_both<simd::Vector<16>>();
+    for_each_wider_policy<simd::native_bytes>([]<class Policy>() { check_smooth_activations_both<Policy>(); });
+}
+
 TEST_CASE("LeakyReLU's kernels are its formula bit for bit, on every policy", "[kernels]") {
     check_leaky_relu<simd::Native>();
     check_leaky_relu<simd::Scalar>();
@@ -628,6 +725,7 @@ TEST_CASE("dispatch: the AVX2 copy's kernels match a double-precision reference"
     check_special_values<float, P>();
     check_special_values<double, P>();
     check_leaky_relu<P>();
+    check_smooth_activations_both<P>();
 }
 #endif
 
@@ -686,6 +784,12 @@ bool check_batch_routed() {
     using Slope = std::ratio<1, 100>;
     CHECK(same_bits(k::leaky_relu<Slope>(y), k::leaky_relu<Slope, P>(y)));
     CHECK(same_bits(k::leaky_relu_backward<Slope>(y, dy), k::leaky_relu_backward<Slope, P>(y, dy)));
+    CHECK(same_bits(k::silu(y), k::silu<P>(y)));
+    CHECK(same_bits(k::silu_backward(y, dy), k::silu_backward<P>(y, dy)));
+    CHECK(same_bits(k::gelu_tanh(y), k::gelu_tanh<P>(y)));
+    CHECK(same_bits(k::gelu_tanh_backward(y, dy), k::gelu_tanh_backward<P>(y, dy)));
+    CHECK(same_bits(k::elu<std::ratio<1>>(y), k::elu<std::ratio<1>, P>(y)));
+    CHECK(same_bits(k::elu_backward<std::ratio<1>>(y, dy), k::elu_backward<std::ratio<1>, P>(y, dy)));
     return differs;
 }
 

@@ -90,6 +90,20 @@ static_assert(equal(k::sigmoid_backward(v, Matrix<double, 1, 4>::filled(2)),
                     Matrix<double, 1, 4>{{2 * (-2 * 3), 0, 2 * 0.25, 2 * (3 * -2)}}));
 static_assert(equal(k::tanh_backward(v, Matrix<double, 1, 4>::filled(2)), Matrix<double, 1, 4>{{-6, 2, 1.5, -16}}));
 
+// SiLU and GELU (tanh form), forward and backward from the input: in constant expressions
+// exactly their formulas on ctnet::math's sigmoid and tanh.
+static_assert(k::silu(v)[1] == 0 && k::silu(v)[3] == 3 * ctnet::math::sigmoid(3.0));
+static_assert(k::silu_backward(v, Matrix<double, 1, 4>::filled(2))[1] == 1);  // 2 sigma(0) (1 + 0)
+static_assert(k::silu_backward(v, Matrix<double, 1, 4>::filled(2))[0] ==
+              2 * (ctnet::math::sigmoid(-2.0) * (1 + -2 * (1 - ctnet::math::sigmoid(-2.0)))));
+static_assert(k::gelu_tanh(v)[2] == 0.5 * 0.5 * (1 + ctnet::math::tanh(0.79788456080286535588 * (0.5 + 0.044715 * 0.125))));
+static_assert(k::gelu_tanh_backward(v, Matrix<double, 1, 4>::filled(2))[1] == 1);  // 2 (1 + tanh 0) / 2
+
+static_assert(k::elu<std::ratio<1>>(v)[0] == ctnet::math::expm1(-2.0) && k::elu<std::ratio<1>>(v)[3] == 3);
+static_assert(ctnet::math::signbit(k::elu<std::ratio<1>>(v)[1]));  // alpha (e^-0 - 1) = -0
+static_assert(k::elu_backward<std::ratio<1, 2>>(v, Matrix<double, 1, 4>::filled(2))[0] == ctnet::math::exp(-2.0));
+static_assert(k::elu_backward<std::ratio<1, 2>>(v, Matrix<double, 1, 4>::filled(2))[2] == 2);
+
 // exp, sigmoid, tanh: in constant expressions exactly ctnet::math's values.
 static_assert(k::exp(v)[0] == ctnet::math::exp(-2.0) && k::exp(v)[1] == 1.0 && k::exp(v)[3] == ctnet::math::exp(3.0));
 static_assert(k::sigmoid(v)[1] == 0.5 && k::sigmoid(v)[2] == ctnet::math::sigmoid(0.5));

@@ -87,11 +87,12 @@ template <class Op, class P, class T, std::size_t Rows, std::size_t Count>
 }
 
 /// Whether Op's output for one sample is handed to the next layer through memory (see
-/// apply_elementwise): the vectorised exp, sigmoid and tanh, in 64-byte packs, with GCC.
+/// apply_elementwise): the Ops built on the vectorised exp or tanh (dozens of operations per pack,
+/// not ReLU's or LeakyReLU's few), in 64-byte packs, with GCC.
 template <class Op, class P, class T, std::size_t Rows>
 inline constexpr bool hand_over_in_memory =
 #if defined(__GNUC__) && !defined(__clang__)
-    Rows == 1 && P::bytes >= 64 && (Op::id == ExpOp::id || Op::id == SigmoidOp::id || Op::id == TanhOp::id);
+    Rows == 1 && P::bytes >= 64 && !requires { requires Op::few_operations; };
 #else
     false;
 #endif
@@ -205,6 +206,88 @@ template <class Slope, simd::LanePolicy Policy = simd::Native, class T, std::siz
     constexpr T slope = static_cast<T>(Slope::num) / static_cast<T>(Slope::den);
     return detail::apply_elementwise<detail::LeakyReluBackwardOp<Slope>, Policy>(
         y, dy, [](T yv, T g) { return g * (yv > T(0) ? T(1) : slope); });
+}
+
+/// y[k] = x[k] sigma(x[k]) (ctnet::SiLU). Run time: simd::sigmoid; constant evaluation:
+/// ctnet::math::sigmoid.
+template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
+[[nodiscard]] constexpr Matrix<T, Rows, Cols> silu(const Matrix<T, Rows, Cols>& x) noexcept {
+    return detail::apply_elementwise<detail::SiluOp, Policy>(x, [](T v) { return v * math::sigmoid(v); });
+}
+
+/// dx[k] = dy[k] s (1 + x[k] (1 - s)), s = sigma(x[k]): SiLU's backward pass from its input.
+template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
+[[nodiscard]] constexpr Matrix<T, Rows, Cols> silu_backward(const Matrix<T, Rows, Cols>& x,
+                                                            const Matrix<T, Rows, Cols>& dy) noexcept {
+    return detail::apply_elementwise<detail::SiluBackwardOp, Policy>(x, dy, [](T v, T g) {
+        const T s = math::sigmoid(v);
+        return g * (s * (T(1) + v * (T(1) - s)));
+    });
+}
+
+namespace detail {
+
+/// GELUTanh's tanh argument, sqrt(2 / pi) (x + 0.044715 x^3), as GeluTanhOp computes it.
+template <class T>
+[[nodiscard]] constexpr T gelu_tanh_inner(T x) noexcept {
+    return GeluTanhOp::sqrt_2_over_pi<T> * (x + GeluTanhOp::cubic<T> * x * x * x);
+}
+
+/// GELUTanh's f(x) and f'(x) in scalar code (the constant-evaluation path of the kernels below,
+/// and ctnet::GELUTanh's value and derivative_from_input).
+template <class T>
+[[nodiscard]] constexpr T gelu_tanh_value(T x) noexcept {
+    return T(0.5) * x * (T(1) + math::tanh(gelu_tanh_inner(x)));
+}
+template <class T>
+[[nodiscard]] constexpr T gelu_tanh_derivative(T x) noexcept {
+    const T t = math::tanh(gelu_tanh_inner(x));
+    const T dinner = GeluTanhOp::sqrt_2_over_pi<T> * (T(1) + T(3) * GeluTanhOp::cubic<T> * x * x);
+    return T(0.5) * (T(1) + t) + T(0.5) * x * (T(1) - t * t) * dinner;
+}
+
+}  // namespace detail
+
+/// y[k] = x[k] (1 + tanh(sqrt(2 / pi) (x[k] + 0.044715 x[k]^3))) / 2 (ctnet::GELUTanh). Run time:
+/// simd::tanh; constant evaluation: ctnet::math::tanh.
+template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
+[[nodiscard]] constexpr Matrix<T, Rows, Cols> gelu_tanh(const Matrix<T, Rows, Cols>& x) noexcept {
+    return detail::apply_elementwise<detail::GeluTanhOp, Policy>(x, [](T v) { return detail::gelu_tanh_value(v); });
+}
+
+/// dx[k] = dy[k] f'(x[k]): GELUTanh's backward pass from its input.
+template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
+[[nodiscard]] constexpr Matrix<T, Rows, Cols> gelu_tanh_backward(const Matrix<T, Rows, Cols>& x,
+                                                                 const Matrix<T, Rows, Cols>& dy) noexcept {
+    return detail::apply_elementwise<detail::GeluTanhBackwardOp, Policy>(
+        x, dy, [](T v, T g) { return g * detail::gelu_tanh_derivative(v); });
+}
+
+namespace detail {
+
+/// x > 0 ? x : alpha (e^x - 1), alpha = Alpha::num / Alpha::den >= 0: ctnet::ELU::value.
+template <class Alpha, class T>
+[[nodiscard]] constexpr T elu_value(T x) noexcept {
+    constexpr T alpha = static_cast<T>(Alpha::num) / static_cast<T>(Alpha::den);
+    return x > T(0) ? x : alpha * math::expm1(x);
+}
+
+}  // namespace detail
+
+/// y[k] = x[k] > 0 ? x[k] : a (e^x[k] - 1) (ctnet::ELU<Alpha>, a = Alpha::num / Alpha::den >= 0).
+/// Run time: simd::expm1_nonpositive (x[k] > 0 takes x[k]); constant evaluation: ctnet::math::expm1.
+template <class Alpha, simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
+[[nodiscard]] constexpr Matrix<T, Rows, Cols> elu(const Matrix<T, Rows, Cols>& x) noexcept {
+    return detail::apply_elementwise<detail::EluOp<Alpha>, Policy>(x, [](T v) { return detail::elu_value<Alpha>(v); });
+}
+
+/// dx[k] = dy[k] (x[k] > 0 ? 1 : a e^x[k]): ELU's backward pass from its input.
+template <class Alpha, simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
+[[nodiscard]] constexpr Matrix<T, Rows, Cols> elu_backward(const Matrix<T, Rows, Cols>& x,
+                                                           const Matrix<T, Rows, Cols>& dy) noexcept {
+    constexpr T alpha = static_cast<T>(Alpha::num) / static_cast<T>(Alpha::den);
+    return detail::apply_elementwise<detail::EluBackwardOp<Alpha>, Policy>(
+        x, dy, [](T v, T g) { return g * (v > T(0) ? T(1) : alpha * math::exp(v)); });
 }
 
 /// y[k] = e^x[k]. Run time: simd::exp (<= 1 ulp); constant evaluation: ctnet::math::exp.

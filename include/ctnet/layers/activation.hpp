@@ -36,8 +36,12 @@ template <ElementwiseActivation A, std::floating_point T>
 struct ReLU;  // layers/activations.hpp
 struct Sigmoid;
 struct Tanh;
+struct SiLU;
+struct GELUTanh;
 template <class Slope>
 struct LeakyReLU;
+template <class Alpha>
+struct ELU;
 
 namespace detail {
 
@@ -50,6 +54,16 @@ struct leaky_slope<LeakyReLU<Slope>> {
 };
 template <class A>
 concept LeakyActivation = requires { typename leaky_slope<A>::type; };
+
+/// ELU's alpha ratio (`type`), absent for every other activation.
+template <class A>
+struct elu_alpha {};
+template <class Alpha>
+struct elu_alpha<ELU<Alpha>> {
+    using type = Alpha;
+};
+template <class A>
+concept EluActivation = requires { typename elu_alpha<A>::type; };
 
 /// A(x) element by element: the packed kernel where kernels/ has one (std::exp is a scalar library
 /// call no compiler vectorises without -ffast-math; a plain loop leaves a scalar remainder), a
@@ -64,6 +78,12 @@ template <class A, class Policy = kernels::simd::Native, class T, std::size_t B,
         return kernels::tanh<Policy>(x);
     } else if constexpr (LeakyActivation<A>) {
         return kernels::leaky_relu<typename leaky_slope<A>::type, Policy>(x);
+    } else if constexpr (std::is_same_v<A, SiLU>) {
+        return kernels::silu<Policy>(x);
+    } else if constexpr (std::is_same_v<A, GELUTanh>) {
+        return kernels::gelu_tanh<Policy>(x);
+    } else if constexpr (EluActivation<A>) {
+        return kernels::elu<typename elu_alpha<A>::type, Policy>(x);
     } else {
         return kernels::map(x, [](T v) noexcept { return A::value(v); });
     }
@@ -83,6 +103,21 @@ template <class A, class Policy = kernels::simd::Native, class T, std::size_t B,
         return kernels::leaky_relu_backward<typename leaky_slope<A>::type, Policy>(y, dy);
     } else {
         return kernels::map(y, dy, [](T yv, T g) noexcept { return g * A::derivative_from_output(yv); });
+    }
+}
+
+/// dL/dx = dL/dy * A'(x) from the input x, as above.
+template <class A, class Policy = kernels::simd::Native, class T, std::size_t B, std::size_t N>
+[[nodiscard]] constexpr Matrix<T, B, N> activation_gradient_from_input(const Matrix<T, B, N>& x,
+                                                                       const Matrix<T, B, N>& dy) noexcept {
+    if constexpr (std::is_same_v<A, SiLU>) {
+        return kernels::silu_backward<Policy>(x, dy);
+    } else if constexpr (std::is_same_v<A, GELUTanh>) {
+        return kernels::gelu_tanh_backward<Policy>(x, dy);
+    } else if constexpr (EluActivation<A>) {
+        return kernels::elu_backward<typename elu_alpha<A>::type, Policy>(x, dy);
+    } else {
+        return kernels::map(x, dy, [](T xv, T g) noexcept { return g * A::derivative_from_input(xv); });
     }
 }
 
@@ -110,7 +145,7 @@ struct ActivationLayer : ParameterFreeLayer<T, N, N> {
         } else if constexpr (A::derivative_from == DerivativeFrom::output) {
             return activation_gradient_from_output<A, Policy>(y, dy);
         } else if constexpr (A::derivative_from == DerivativeFrom::input) {
-            return kernels::map(x, dy, [](T xv, T g) noexcept { return g * A::derivative_from_input(xv); });
+            return activation_gradient_from_input<A, Policy>(x, dy);
         } else {
             return kernels::map(dy, [](T g) noexcept { return g * A::derivative_from_input(T(0)); });
         }

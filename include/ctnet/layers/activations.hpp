@@ -132,7 +132,7 @@ struct ELU {
     template <std::floating_point T>
     static constexpr T alpha = detail::ratio_value<Alpha, T>;
     template <std::floating_point T>
-    static constexpr T value(T x) noexcept { return x > T(0) ? x : alpha<T> * math::expm1(x); }
+    static constexpr T value(T x) noexcept { return kernels::detail::elu_value<Alpha>(x); }
     template <std::floating_point T>
     static constexpr T derivative_from_input(T x) noexcept { return x > T(0) ? T(1) : alpha<T> * math::exp(x); }
 };
@@ -164,23 +164,9 @@ struct GELUTanh {
     static constexpr DerivativeFrom derivative_from = DerivativeFrom::input;
     static constexpr double derivative_bound = 1.12900;  // max f' = 1.12899307 near x = 1.4185
     template <std::floating_point T>
-    static constexpr T value(T x) noexcept {
-        return T(0.5) * x * (T(1) + math::tanh(inner(x)));
-    }
+    static constexpr T value(T x) noexcept { return kernels::detail::gelu_tanh_value(x); }
     template <std::floating_point T>
-    static constexpr T derivative_from_input(T x) noexcept {
-        const T t = math::tanh(inner(x));
-        const T dinner = sqrt_2_over_pi<T> * (T(1) + T(3) * cubic<T> * x * x);
-        return T(0.5) * (T(1) + t) + T(0.5) * x * (T(1) - t * t) * dinner;
-    }
-
-private:
-    template <class T>
-    static constexpr T sqrt_2_over_pi = T(0.79788456080286535588);
-    template <class T>
-    static constexpr T cubic = T(0.044715);  // the constant of Hendrycks & Gimpel's approximation
-    template <class T>
-    static constexpr T inner(T x) noexcept { return sqrt_2_over_pi<T> * (x + cubic<T> * x * x * x); }
+    static constexpr T derivative_from_input(T x) noexcept { return kernels::detail::gelu_tanh_derivative(x); }
 };
 
 /// SiLU / Swish: f(x) = x sigma(x); f' = sigma(x) (1 + x (1 - sigma(x))), at most 1.0998393.
@@ -225,9 +211,13 @@ struct HardSigmoid {
     static constexpr double derivative_bound = 1.0 / 6.0;
     template <std::floating_point T>
     static constexpr T value(T x) noexcept {
-        if (x <= T(-3)) return T(0);
-        if (x >= T(3)) return T(1);
-        return (x + T(3)) / T(6);  // as torch: relu6(x + 3) / 6
+        // As torch, relu6(x + 3) / 6: 0 for x <= -3, 1 for x >= 3, else (x + 3) / 6, the same bits
+        // as those three cases (t <= 0 exactly when x <= -3: x + 3 is exact near -3; t >= 1 when x >= 3
+        // or x + 3 rounds to 6, where (x + 3) / 6 is 1 too; NaN stays NaN). The quotient is
+        // formed first and the choices depend on it: a division on one side of a choice is not
+        // executed speculatively under GCC's default -ftrapping-math, so the loop stayed scalar.
+        const T t = (x + T(3)) / T(6);
+        return t <= T(0) ? T(0) : (t >= T(1) ? T(1) : t);
     }
     template <std::floating_point T>
     static constexpr T derivative_from_output(T y) noexcept { return (y > T(0) && y < T(1)) ? T(1) / T(6) : T(0); }
