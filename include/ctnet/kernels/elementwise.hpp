@@ -179,7 +179,7 @@ namespace detail {
 /// Constant evaluation takes the choice as written (Clang rejects the NaN of 0 inf there).
 template <class Slope, class T>
 [[nodiscard]] constexpr T leaky_relu_value(T x) noexcept {
-    constexpr T slope = static_cast<T>(Slope::num) / static_cast<T>(Slope::den);
+    constexpr T slope = detail::ratio_as<Slope, T>;
     if (CTNET_CONSTANT_EVALUATED()) return x > T(0) ? x : slope * x;
     const T scaled = slope * x;
     if constexpr (slope > T(0)) {
@@ -187,6 +187,12 @@ template <class Slope, class T>
     } else {
         return ((x > scaled) | (x > T(0))) ? x : scaled;
     }
+}
+
+/// y > 0 ? 1 : slope: LeakyReLU's derivative from its output.
+template <class Slope, class T>
+[[nodiscard]] constexpr T leaky_relu_derivative(T y) noexcept {
+    return y > T(0) ? T(1) : detail::ratio_as<Slope, T>;
 }
 
 }  // namespace detail
@@ -203,26 +209,40 @@ template <class Slope, simd::LanePolicy Policy = simd::Native, class T, std::siz
 template <class Slope, simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
 [[nodiscard]] constexpr Matrix<T, Rows, Cols> leaky_relu_backward(const Matrix<T, Rows, Cols>& y,
                                                                   const Matrix<T, Rows, Cols>& dy) noexcept {
-    constexpr T slope = static_cast<T>(Slope::num) / static_cast<T>(Slope::den);
     return detail::apply_elementwise<detail::LeakyReluBackwardOp<Slope>, Policy>(
-        y, dy, [](T yv, T g) { return g * (yv > T(0) ? T(1) : slope); });
+        y, dy, [](T yv, T g) { return g * detail::leaky_relu_derivative<Slope>(yv); });
 }
+
+namespace detail {
+
+/// SiLU's f(x) = x sigma(x) and f'(x) = sigma(x) (1 + x (1 - sigma(x))) in scalar code (the
+/// constant-evaluation path of the kernels below, and ctnet::SiLU's value and
+/// derivative_from_input).
+template <class T>
+[[nodiscard]] constexpr T silu_value(T x) noexcept {
+    return x * math::sigmoid(x);
+}
+template <class T>
+[[nodiscard]] constexpr T silu_derivative(T x) noexcept {
+    const T s = math::sigmoid(x);
+    return s * (T(1) + x * (T(1) - s));
+}
+
+}  // namespace detail
 
 /// y[k] = x[k] sigma(x[k]) (ctnet::SiLU). Run time: simd::sigmoid; constant evaluation:
 /// ctnet::math::sigmoid.
 template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
 [[nodiscard]] constexpr Matrix<T, Rows, Cols> silu(const Matrix<T, Rows, Cols>& x) noexcept {
-    return detail::apply_elementwise<detail::SiluOp, Policy>(x, [](T v) { return v * math::sigmoid(v); });
+    return detail::apply_elementwise<detail::SiluOp, Policy>(x, [](T v) { return detail::silu_value(v); });
 }
 
 /// dx[k] = dy[k] s (1 + x[k] (1 - s)), s = sigma(x[k]): SiLU's backward pass from its input.
 template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
 [[nodiscard]] constexpr Matrix<T, Rows, Cols> silu_backward(const Matrix<T, Rows, Cols>& x,
                                                             const Matrix<T, Rows, Cols>& dy) noexcept {
-    return detail::apply_elementwise<detail::SiluBackwardOp, Policy>(x, dy, [](T v, T g) {
-        const T s = math::sigmoid(v);
-        return g * (s * (T(1) + v * (T(1) - s)));
-    });
+    return detail::apply_elementwise<detail::SiluBackwardOp, Policy>(
+        x, dy, [](T v, T g) { return g * detail::silu_derivative(v); });
 }
 
 namespace detail {
@@ -268,8 +288,15 @@ namespace detail {
 /// x > 0 ? x : alpha (e^x - 1), alpha = Alpha::num / Alpha::den >= 0: ctnet::ELU::value.
 template <class Alpha, class T>
 [[nodiscard]] constexpr T elu_value(T x) noexcept {
-    constexpr T alpha = static_cast<T>(Alpha::num) / static_cast<T>(Alpha::den);
+    constexpr T alpha = detail::ratio_as<Alpha, T>;
     return x > T(0) ? x : alpha * math::expm1(x);
+}
+
+/// x > 0 ? 1 : alpha e^x: ELU's derivative from its input.
+template <class Alpha, class T>
+[[nodiscard]] constexpr T elu_derivative(T x) noexcept {
+    constexpr T alpha = detail::ratio_as<Alpha, T>;
+    return x > T(0) ? T(1) : alpha * math::exp(x);
 }
 
 }  // namespace detail
@@ -285,9 +312,8 @@ template <class Alpha, simd::LanePolicy Policy = simd::Native, class T, std::siz
 template <class Alpha, simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
 [[nodiscard]] constexpr Matrix<T, Rows, Cols> elu_backward(const Matrix<T, Rows, Cols>& x,
                                                            const Matrix<T, Rows, Cols>& dy) noexcept {
-    constexpr T alpha = static_cast<T>(Alpha::num) / static_cast<T>(Alpha::den);
     return detail::apply_elementwise<detail::EluBackwardOp<Alpha>, Policy>(
-        x, dy, [](T v, T g) { return g * (v > T(0) ? T(1) : alpha * math::exp(v)); });
+        x, dy, [](T v, T g) { return g * detail::elu_derivative<Alpha>(v); });
 }
 
 /// y[k] = e^x[k]. Run time: simd::exp (<= 1 ulp); constant evaluation: ctnet::math::exp.

@@ -15,7 +15,7 @@ namespace ctnet {
 namespace detail {
 /// A std::ratio as a value of type T.
 template <class Ratio, class T>
-inline constexpr T ratio_value = static_cast<T>(Ratio::num) / static_cast<T>(Ratio::den);
+inline constexpr T ratio_value = kernels::detail::ratio_as<Ratio, T>;
 
 template <class R>
 inline constexpr bool is_ratio_v = false;
@@ -117,7 +117,7 @@ struct LeakyReLU {
         return kernels::detail::leaky_relu_value<Slope>(x);  // x > 0 ? x : slope x, vectorisable
     }
     template <std::floating_point T>
-    static constexpr T derivative_from_output(T y) noexcept { return y > T(0) ? T(1) : slope<T>; }
+    static constexpr T derivative_from_output(T y) noexcept { return kernels::detail::leaky_relu_derivative<Slope>(y); }
 };
 
 /// The exponential linear unit f(x) = x for x > 0, alpha (e^x - 1) otherwise; f' = 1 or
@@ -134,7 +134,7 @@ struct ELU {
     template <std::floating_point T>
     static constexpr T value(T x) noexcept { return kernels::detail::elu_value<Alpha>(x); }
     template <std::floating_point T>
-    static constexpr T derivative_from_input(T x) noexcept { return x > T(0) ? T(1) : alpha<T> * math::exp(x); }
+    static constexpr T derivative_from_input(T x) noexcept { return kernels::detail::elu_derivative<Alpha>(x); }
 };
 
 /// GELU, exact form: f(x) = x Phi(x) = x (1 + erf(x / sqrt 2)) / 2 (torch approximate='none');
@@ -176,12 +176,9 @@ struct SiLU {
     static constexpr DerivativeFrom derivative_from = DerivativeFrom::input;
     static constexpr double derivative_bound = 1.09984;  // max f' = 1.09983932 at x = 2.39936
     template <std::floating_point T>
-    static constexpr T value(T x) noexcept { return x * math::sigmoid(x); }
+    static constexpr T value(T x) noexcept { return kernels::detail::silu_value(x); }
     template <std::floating_point T>
-    static constexpr T derivative_from_input(T x) noexcept {
-        const T s = math::sigmoid(x);
-        return s * (T(1) + x * (T(1) - s));
-    }
+    static constexpr T derivative_from_input(T x) noexcept { return kernels::detail::silu_derivative(x); }
 };
 
 /// Softplus f(x) = log(1 + e^x) (beta 1), computed as max(x, 0) + log1p(e^-|x|) so it never
