@@ -50,14 +50,17 @@ constexpr void scale_tensors(const kernels::TensorRef<T>* tensors, std::size_t c
         for (std::size_t k = 0; k < tensors[i].size; ++k) tensors[i].data[k] *= c;
 }
 
-/// Every value of `count` tensors clamped to [-c, c].
+/// Every value of `count` tensors clamped to [-c, c] as torch.clamp does (NaN kept; every number
+/// becomes c where c < 0): in packs at run time (kernels::detail::clamp_values_of_tensors), one value at a
+/// time in constant evaluation.
 template <class T>
 constexpr void clamp_tensors(const kernels::TensorRef<T>* tensors, std::size_t count, T c) noexcept {
-    for (std::size_t i = 0; i < count; ++i) {
-        for (std::size_t k = 0; k < tensors[i].size; ++k) {
-            T& g = tensors[i].data[k];
-            g = g > c ? c : (g < -c ? -c : g);
-        }
+    if (CTNET_CONSTANT_EVALUATED()) {
+        for (std::size_t i = 0; i < count; ++i)
+            for (std::size_t k = 0; k < tensors[i].size; ++k)
+                tensors[i].data[k] = kernels::detail::clamp_value(tensors[i].data[k], c);
+    } else {
+        kernels::detail::clamp_values_of_tensors(tensors, count, c);
     }
 }
 

@@ -689,6 +689,56 @@ TEST_CASE("SiLU's, GELU(tanh)'s and ELU's kernels match their formulas in long d
     for_each_wider_policy<simd::native_bytes>([]<class Policy>() { check_smooth_activations_both<Policy>(); });
 }
 
+namespace {
+
+/// kernels::detail::clamp_values_of_tensors (clip_gradient_value at run time) against the clamp it
+/// stands for, torch.clamp(g, -c, c), bit for bit: tensors of sizes around the native width (whole
+/// packs and every remainder), values with both zeros, infinities, NaN and both sides of +-c, and
+/// c = 0.5, 0, +inf and a negative c (every number becomes c, as torch's clamp gives max there).
+template <class T>
+std::size_t clamp_mismatches(T c) {
+    using L = std::numeric_limits<T>;
+    constexpr std::size_t lanes = simd::lanes<simd::Native, T>;
+    const T specials[] = {T(0), -T(0), L::infinity(), -L::infinity(), L::quiet_NaN(), T(0.5), T(-0.5), T(0.25)};
+    std::vector<std::vector<T>> before;
+    for (std::size_t size : {std::size_t{1}, lanes - 1, lanes, lanes + 1, 4 * lanes + 3, 4 * lanes + lanes - 1}) {
+        Values v{size};
+        std::vector<T> values(size);
+        for (std::size_t k = 0; k < size; ++k)
+            values[k] = k < std::size(specials) ? specials[(k + size) % std::size(specials)] : static_cast<T>(v.next());
+        before.push_back(values);
+    }
+    auto after = before;
+    std::vector<ctnet::kernels::TensorRef<T>> tensors;
+    for (auto& values : after) tensors.push_back({values.data(), values.size()});
+    ctnet::kernels::detail::clamp_values_of_tensors(tensors.data(), tensors.size(), c);
+    std::size_t mismatches = 0;
+    for (std::size_t i = 0; i < before.size(); ++i) {
+        for (std::size_t k = 0; k < before[i].size(); ++k) {
+            const T g = before[i][k];
+            const T lower = -c > g ? -c : g;
+            const T expected = c < lower ? c : lower;
+            if (std::memcmp(&after[i][k], &expected, sizeof(T)) != 0 && mismatches++ == 0)
+                UNSCOPED_INFO("clamp of " << g << " to " << c << ": " << after[i][k] << ", expected " << expected);
+        }
+    }
+    return mismatches;
+}
+
+}  // namespace
+
+TEST_CASE("clipping by value clamps every gradient as torch.clamp, bit for bit", "[kernels]") {
+    for (const double c : {0.5, 0.0, std::numeric_limits<double>::infinity(), -0.25}) {
+        CHECK(clamp_mismatches(static_cast<float>(c)) == 0);
+        CHECK(clamp_mismatches(c) == 0);
+    }
+    // -0.25: torch.clamp(g, 0.25, -0.25) is -0.25 for every number; NaN stays NaN.
+    float values[3] = {0.75f, -2.0f, std::numeric_limits<float>::quiet_NaN()};
+    const ctnet::kernels::TensorRef<float> tensor{values, 3};
+    ctnet::kernels::detail::clamp_values_of_tensors(&tensor, 1, -0.25f);
+    CHECK((values[0] == -0.25f && values[1] == -0.25f && std::isnan(values[2])));
+}
+
 TEST_CASE("LeakyReLU's kernels are its formula bit for bit, on every policy", "[kernels]") {
     check_leaky_relu<simd::Native>();
     check_leaky_relu<simd::Scalar>();

@@ -242,4 +242,28 @@ static_assert(rank_one.fast.parameters != ctnet::initialized<RankOneNet>(ctnet::
 static_assert(rank_one.fast_norm > 0.0 && (rank_one.fast_norm - rank_one.general_norm) < 1e-12 * rank_one.general_norm &&
               (rank_one.general_norm - rank_one.fast_norm) < 1e-12 * rank_one.general_norm);
 
+// Clipping by value in a constant expression (clip_gradient_value's one-value-at-a-time path):
+// every gradient becomes torch.clamp(g, -c, c); some are cut, some kept.
+constexpr bool clip_by_value_clamps() {
+    const auto net = ctnet::initialized<RankOneNet>(ctnet::init::XavierUniform{}, 4);
+    RankOneNet::Workspace<1> ws{};
+    const auto y = net.forward(x3_one, ws);
+    Matrix<double, 1, 2> dy{};
+    (void)ctnet::MSE{}.gradient(y, Matrix<double, 1, 2>{{0.25, -0.5}}, dy);
+    RankOneNet::Gradients grads{};
+    net.backward_overwrite(ws, dy, grads);
+    const auto before = RankOneNet::gradients_to_flat(grads);
+    constexpr double c = 0.05;
+    ctnet::clip_gradient_value<RankOneNet>(grads, c);
+    const auto after = RankOneNet::gradients_to_flat(grads);
+    bool cut = false, kept = false;
+    for (std::size_t k = 0; k < before.size(); ++k) {
+        const double expected = before[k] > c ? c : (before[k] < -c ? -c : before[k]);
+        if (after[k] != expected) return false;
+        (expected == before[k] ? kept : cut) = true;
+    }
+    return cut && kept;
+}
+static_assert(clip_by_value_clamps());
+
 }  // namespace
