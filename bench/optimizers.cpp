@@ -3,6 +3,8 @@
 //   optimizer/<name>/T4         ctnet's step (SGD, SGD with momentum, Adam, AdamW)
 //   optimizer/adam_scalar/T4    the same Adam formula as a plain loop per tensor (std::sqrt; the
 //                               compiler may not vectorise it: std::sqrt may set errno), for scale
+//   clip/value/T4, clip/norm/T4 clip_gradient_value (a quarter of the gradients cut) and
+//                               clip_gradient_norm (the norm below the bound: nothing scaled)
 // Not part of bench/RESULTS.md; run the executable (bench preset for -march=native).
 #include <benchmark/benchmark.h>
 
@@ -60,6 +62,28 @@ void adam_scalar(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * Net::parameter_count));
 }
 
+/// Gradient clipping over T4's gradients: by value at 7.5e-4 (gradients uniform in +-1e-3: a
+/// quarter cut; the clamp is idempotent, so every iteration does the same work), and by norm with
+/// a bound above the norm (the norm alone: what a step pays when nothing is cut).
+void clip_value(benchmark::State& state) {
+    auto s = std::make_unique<State>();
+    for (auto _ : state) {
+        ctnet::clip_gradient_value<Net>(s->grads, 7.5e-4);
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * Net::parameter_count));
+}
+
+void clip_norm(benchmark::State& state) {
+    auto s = std::make_unique<State>();
+    for (auto _ : state) {
+        const float norm = ctnet::clip_gradient_norm<Net>(s->grads, 1.0);
+        benchmark::DoNotOptimize(norm);
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * Net::parameter_count));
+}
+
 }  // namespace
 
 BENCHMARK_CAPTURE(step, sgd, ctnet::SGD<Net>{.learning_rate = 1e-3})->Name("optimizer/sgd/T4");
@@ -68,3 +92,5 @@ BENCHMARK_CAPTURE(step, sgd_momentum, ctnet::SGD<Net>{.learning_rate = 1e-3, .mo
 BENCHMARK_CAPTURE(step, adam, ctnet::Adam<Net>{.learning_rate = 1e-3})->Name("optimizer/adam/T4");
 BENCHMARK_CAPTURE(step, adamw, ctnet::AdamW<Net>{.learning_rate = 1e-3})->Name("optimizer/adamw/T4");
 BENCHMARK(adam_scalar)->Name("optimizer/adam_scalar/T4");
+BENCHMARK(clip_value)->Name("clip/value/T4");
+BENCHMARK(clip_norm)->Name("clip/norm/T4");
