@@ -83,6 +83,7 @@ const bool registered = [] {
     register_activation<ctnet::SiLU>("SiLU");
     register_activation<ctnet::GELUTanh>("GELUTanh");
     register_activation<ctnet::HardSigmoid>("HardSigmoid");
+    register_activation<ctnet::Softplus>("Softplus");
     return true;
 }();
 

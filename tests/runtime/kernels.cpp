@@ -9,6 +9,7 @@
 // that passes one is always_inline and instantiated in this file only, so no call ever uses it.
 #pragma GCC diagnostic ignored "-Wpsabi"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -624,7 +625,29 @@ void check_elu_special_values() {
     CHECK(std::isnan(y[9]));
 }
 
-/// SiLU, GELU (tanh form) and ELU (alpha 3/2), forward and backward from the input, against their
+/// Softplus at its edges: torch's threshold (x itself above 20, the formula at 20), the far
+/// negative side (e^-|x| subnormal or 0: the result is e^x, then 0), the infinities and NaN.
+template <class Policy, class T>
+void check_softplus_special_values() {
+    using L = std::numeric_limits<T>;
+    const T specials[] = {T(20.5), T(20), T(-90), T(-800), L::infinity(), -L::infinity(), L::quiet_NaN(), T(0)};
+    constexpr std::size_t count = std::size(specials) + 2 * simd::lanes<Policy, T>;
+    auto x = Matrix<T, 1, count>::filled(T(1));
+    for (std::size_t k = 0; k < std::size(specials); ++k) x[k] = specials[k];
+    const auto y = ctnet::kernels::softplus<Policy>(x);
+    const long double eps = L::epsilon();
+    CHECK(y[0] == T(20.5));
+    CHECK(std::abs(static_cast<long double>(y[1]) - (20 + std::log1p(std::exp(-20.0L)))) <= 20 * eps);
+    const long double far = std::exp(static_cast<long double>(T(-90)));  // subnormal in float
+    CHECK(std::abs(static_cast<long double>(y[2]) - far) <= 2 * eps * far + L::denorm_min());
+    CHECK(y[3] == T(0));
+    CHECK(y[4] == L::infinity());
+    CHECK(y[5] == T(0));
+    CHECK(std::isnan(y[6]));
+    CHECK(std::abs(static_cast<long double>(y[7]) - std::log(2.0L)) <= eps * std::log(2.0L));
+}
+
+/// SiLU, GELU (tanh form), ELU (alpha 3/2) and Softplus, forward and backward from the input, against their
 /// formulas in long double over [-12, 12] (both sides of their bends, and where they saturate). Bounds in units of
 /// eps = T's epsilon: the vectorised sigmoid and tanh are within 2 ulp, the rest is a few roundings
 /// and the cancellations of the formulas themselves (1 - s at large x, 1 + tanh at very negative x,
@@ -645,6 +668,8 @@ void check_smooth_activations() {
     const auto gelu_dx = ctnet::kernels::gelu_tanh_backward<Policy>(x, g);
     const auto elu = ctnet::kernels::elu<std::ratio<3, 2>, Policy>(x);
     const auto elu_dx = ctnet::kernels::elu_backward<std::ratio<3, 2>, Policy>(x, g);
+    const auto softplus = ctnet::kernels::softplus<Policy>(x);
+    const auto softplus_dx = ctnet::kernels::softplus_backward<Policy>(x, g);
     const long double eps = std::numeric_limits<T>::epsilon();
     const long double c = 0.79788456080286535588L, k3 = 0.044715L;
     Worst worst;
@@ -666,12 +691,16 @@ void check_smooth_activations() {
         const long double elu_ref = xv > 0 ? xv : 1.5L * std::expm1(xv), elu_d = gv * (xv > 0 ? 1 : 1.5L * std::exp(xv));
         add(elu[k], elu_ref, 4 * eps * std::abs(elu_ref), "elu");
         add(elu_dx[k], elu_d, 4 * eps * std::abs(elu_d), "elu_backward");
+        const long double softplus_ref = std::max(xv, 0.0L) + std::log1p(std::exp(-ax));
+        add(softplus[k], softplus_ref, 4 * eps * softplus_ref, "softplus");
+        add(softplus_dx[k], gv * s, 4 * eps * std::abs(gv * s), "softplus_backward");
     }
     INFO(worst.where);
     CHECK(worst.excess <= 0);
     CHECK(silu[0] == T(0));
     CHECK(gelu[0] == T(0));
     check_elu_special_values<Policy, T>();
+    check_softplus_special_values<Policy, T>();
 }
 
 template <class Policy>
@@ -682,7 +711,8 @@ void check_smooth_activations_both() {
 
 }  // namespace
 
-TEST_CASE("SiLU's, GELU(tanh)'s and ELU's kernels match their formulas in long double, on every policy", "[kernels]") {
+TEST_CASE("SiLU's, GELU(tanh)'s, ELU's and Softplus's kernels match their formulas in long double, on every policy",
+          "[kernels]") {
     check_smooth_activations_both<simd::Native>();
     check_smooth_activations_both<simd::Scalar>();
     if constexpr (simd::native_bytes > 16) check_smooth_activations_both<simd::Vector<16>>();
@@ -840,6 +870,8 @@ bool check_batch_routed() {
     CHECK(same_bits(k::gelu_tanh_backward(y, dy), k::gelu_tanh_backward<P>(y, dy)));
     CHECK(same_bits(k::elu<std::ratio<1>>(y), k::elu<std::ratio<1>, P>(y)));
     CHECK(same_bits(k::elu_backward<std::ratio<1>>(y, dy), k::elu_backward<std::ratio<1>, P>(y, dy)));
+    CHECK(same_bits(k::softplus(y), k::softplus<P>(y)));
+    CHECK(same_bits(k::softplus_backward(y, dy), k::softplus_backward<P>(y, dy)));
     return differs;
 }
 

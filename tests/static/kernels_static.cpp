@@ -104,6 +104,10 @@ static_assert(ctnet::math::signbit(k::elu<std::ratio<1>>(v)[1]));  // alpha (e^-
 static_assert(k::elu_backward<std::ratio<1, 2>>(v, Matrix<double, 1, 4>::filled(2))[0] == ctnet::math::exp(-2.0));
 static_assert(k::elu_backward<std::ratio<1, 2>>(v, Matrix<double, 1, 4>::filled(2))[2] == 2);
 
+static_assert(k::softplus(v)[3] == 3 + ctnet::math::log1p(ctnet::math::exp(-3.0)));
+static_assert(k::softplus(Matrix<float, 1, 1>{{21.0f}})[0] == 21.0f);  // torch's threshold
+static_assert(k::softplus_backward(v, Matrix<double, 1, 4>::filled(2))[1] == 1);  // 2 sigma(0)
+
 // exp, sigmoid, tanh: in constant expressions exactly ctnet::math's values.
 static_assert(k::exp(v)[0] == ctnet::math::exp(-2.0) && k::exp(v)[1] == 1.0 && k::exp(v)[3] == ctnet::math::exp(3.0));
 static_assert(k::sigmoid(v)[1] == 0.5 && k::sigmoid(v)[2] == ctnet::math::sigmoid(0.5));

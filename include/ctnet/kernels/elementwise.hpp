@@ -316,6 +316,32 @@ template <class Alpha, simd::LanePolicy Policy = simd::Native, class T, std::siz
         x, dy, [](T v, T g) { return g * detail::elu_derivative<Alpha>(v); });
 }
 
+namespace detail {
+
+/// x > 20 ? x : max(x, 0) + log1p(e^-|x|): ctnet::Softplus::value (torch's threshold 20).
+template <class T>
+[[nodiscard]] constexpr T softplus_value(T x) noexcept {
+    if (x > T(20)) return x;
+    return (x > T(0) ? x : T(0)) + math::log1p(math::exp(-math::abs(x)));
+}
+
+}  // namespace detail
+
+/// y[k] = softplus(x[k]) (ctnet::Softplus). Run time: simd::exp and simd::log1p_unit; constant
+/// evaluation: ctnet::math's exp and log1p.
+template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
+[[nodiscard]] constexpr Matrix<T, Rows, Cols> softplus(const Matrix<T, Rows, Cols>& x) noexcept {
+    return detail::apply_elementwise<detail::SoftplusOp, Policy>(x, [](T v) { return detail::softplus_value(v); });
+}
+
+/// dx[k] = dy[k] sigma(x[k]): Softplus's backward pass from its input.
+template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
+[[nodiscard]] constexpr Matrix<T, Rows, Cols> softplus_backward(const Matrix<T, Rows, Cols>& x,
+                                                                const Matrix<T, Rows, Cols>& dy) noexcept {
+    return detail::apply_elementwise<detail::SoftplusBackwardOp, Policy>(
+        x, dy, [](T v, T g) { return g * math::sigmoid(v); });
+}
+
 /// y[k] = e^x[k]. Run time: simd::exp (<= 1 ulp); constant evaluation: ctnet::math::exp.
 template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
 [[nodiscard]] constexpr Matrix<T, Rows, Cols> exp(const Matrix<T, Rows, Cols>& x) noexcept {

@@ -38,6 +38,7 @@ struct Sigmoid;
 struct Tanh;
 struct SiLU;
 struct GELUTanh;
+struct Softplus;
 template <class Slope>
 struct LeakyReLU;
 template <class Alpha>
@@ -84,6 +85,8 @@ template <class A, class Policy = kernels::simd::Native, class T, std::size_t B,
         return kernels::gelu_tanh<Policy>(x);
     } else if constexpr (EluActivation<A>) {
         return kernels::elu<typename elu_alpha<A>::type, Policy>(x);
+    } else if constexpr (std::is_same_v<A, Softplus>) {
+        return kernels::softplus<Policy>(x);
     } else {
         return kernels::map(x, [](T v) noexcept { return A::value(v); });
     }
@@ -116,6 +119,8 @@ template <class A, class Policy = kernels::simd::Native, class T, std::size_t B,
         return kernels::gelu_tanh_backward<Policy>(x, dy);
     } else if constexpr (EluActivation<A>) {
         return kernels::elu_backward<typename elu_alpha<A>::type, Policy>(x, dy);
+    } else if constexpr (std::is_same_v<A, Softplus>) {
+        return kernels::softplus_backward<Policy>(x, dy);
     } else {
         return kernels::map(x, dy, [](T xv, T g) noexcept { return g * A::derivative_from_input(xv); });
     }

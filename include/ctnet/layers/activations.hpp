@@ -191,10 +191,7 @@ struct Softplus {
     static constexpr DerivativeFrom derivative_from = DerivativeFrom::input;
     static constexpr double derivative_bound = 1.0;
     template <std::floating_point T>
-    static constexpr T value(T x) noexcept {
-        if (x > T(20)) return x;
-        return (x > T(0) ? x : T(0)) + math::log1p(math::exp(-math::abs(x)));
-    }
+    static constexpr T value(T x) noexcept { return kernels::detail::softplus_value(x); }
     template <std::floating_point T>
     static constexpr T derivative_from_input(T x) noexcept { return math::sigmoid(x); }
 };
