@@ -1,9 +1,8 @@
 // The element-wise activations on their own: a batch of 32 x 64 values through a network of one
 // activation layer, forward (act/<A>/b32/forward) and its input gradient from the output
 // (act/<A>/b32/backward: the training-mode forward that fills the workspace is outside the timed
-// loop). ReLU, LeakyReLU, Sigmoid and Tanh run packed kernels (include/ctnet/kernels/); ELU and
-// GELU the generic map of their scalar formula, for comparison. Each is checked against its
-// formula in double precision before timing.
+// loop). Every activation runs a packed kernel (include/ctnet/kernels/). Each is checked against
+// its formula in double precision before timing.
 #include <benchmark/benchmark.h>
 
 #include <ctnet/ctnet.hpp>

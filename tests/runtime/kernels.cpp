@@ -263,6 +263,14 @@ void check_math_accuracy() {
     INFO("tanh worst at " << at);
     CHECK(max_ulp<T, Policy>(ktanh, tanh_ref, T(-1), T(1), 400000, at) <= 2);
     CHECK(max_ulp<T, Policy>(ktanh, tanh_ref, T(-1e-3), T(1e-3), 100000, at) <= 2);
+    const auto erf_ref = [](long double v) { return std::erf(v); };
+    const auto kerf = [](const Mat<T, Policy>& m) { return ctnet::kernels::erf<Policy>(m); };
+    // Past the saturation point (4 in float, 6 in double), where the two branches meet (1), and
+    // near 0, where only the polynomial of x^2 is left.
+    CHECK(max_ulp<T, Policy>(kerf, erf_ref, T(-7), T(7), 400000, at) <= 2);
+    INFO("erf worst at " << at);
+    CHECK(max_ulp<T, Policy>(kerf, erf_ref, T(0.9), T(1.1), 400000, at) <= 2);
+    CHECK(max_ulp<T, Policy>(kerf, erf_ref, T(-1e-3), T(1e-3), 100000, at) <= 2);
 }
 
 template <class T, class Policy = simd::Native>
@@ -282,6 +290,7 @@ void check_special_values() {
     const auto s = ctnet::kernels::sigmoid<Policy>(x);
     const auto t = ctnet::kernels::tanh<Policy>(x);
     const auto r = ctnet::kernels::relu<Policy>(x);
+    const auto f = ctnet::kernels::erf<Policy>(x);
     CHECK(e[0] == T(1));
     CHECK(e[2] == inf);
     CHECK(e[3] == T(0));
@@ -306,6 +315,14 @@ void check_special_values() {
     CHECK(std::isnan(t[4]));
     CHECK(t[5] == T(1));
     CHECK(t[6] == T(-1));
+    CHECK((f[0] == T(0) && !std::signbit(f[0])));
+    CHECK((f[1] == T(0) && std::signbit(f[1])));  // erf(-0) = -0
+    CHECK(f[2] == T(1));
+    CHECK(f[3] == T(-1));
+    CHECK(std::isnan(f[4]));
+    CHECK(f[5] == T(1));
+    CHECK(f[6] == T(-1));
+    CHECK(f[7] == T(-1));
     // ReLU as ctnet::ReLU::value, x > 0 ? x : 0: +0 for -0, 0 for NaN.
     for (std::size_t k = 0; k < x.size; ++k) {
         const T expected = x[k] > T(0) ? x[k] : T(0);
@@ -315,7 +332,7 @@ void check_special_values() {
 
 }  // namespace
 
-TEST_CASE("vectorised exp, sigmoid and tanh stay within their ulp bounds", "[kernels]") {
+TEST_CASE("vectorised exp, sigmoid, tanh and erf stay within their ulp bounds", "[kernels]") {
     check_math_accuracy<float>();
     check_math_accuracy<double>();
     check_special_values<float>();
@@ -647,10 +664,10 @@ void check_softplus_special_values() {
     CHECK(std::abs(static_cast<long double>(y[7]) - std::log(2.0L)) <= eps * std::log(2.0L));
 }
 
-/// SiLU, GELU (tanh form), ELU (alpha 3/2) and Softplus, forward and backward from the input, against their
+/// SiLU, GELU (tanh and erf forms), ELU (alpha 3/2) and Softplus, forward and backward from the input, against their
 /// formulas in long double over [-12, 12] (both sides of their bends, and where they saturate). Bounds in units of
-/// eps = T's epsilon: the vectorised sigmoid and tanh are within 2 ulp, the rest is a few roundings
-/// and the cancellations of the formulas themselves (1 - s at large x, 1 + tanh at very negative x,
+/// eps = T's epsilon: the vectorised sigmoid, tanh and erf are within 2 ulp, the rest is a few roundings
+/// and the cancellations of the formulas themselves (1 - s at large x, 1 + tanh and 1 + erf at very negative x,
 /// the same in torch), which bound the error by |x| eps rather than by the result.
 template <class Policy, class T>
 void check_smooth_activations() {
@@ -670,6 +687,8 @@ void check_smooth_activations() {
     const auto elu_dx = ctnet::kernels::elu_backward<std::ratio<3, 2>, Policy>(x, g);
     const auto softplus = ctnet::kernels::softplus<Policy>(x);
     const auto softplus_dx = ctnet::kernels::softplus_backward<Policy>(x, g);
+    const auto gelu_erf = ctnet::kernels::gelu<Policy>(x);
+    const auto gelu_erf_dx = ctnet::kernels::gelu_backward<Policy>(x, g);
     const long double eps = std::numeric_limits<T>::epsilon();
     const long double c = 0.79788456080286535588L, k3 = 0.044715L;
     Worst worst;
@@ -694,11 +713,17 @@ void check_smooth_activations() {
         const long double softplus_ref = std::max(xv, 0.0L) + std::log1p(std::exp(-ax));
         add(softplus[k], softplus_ref, 4 * eps * softplus_ref, "softplus");
         add(softplus_dx[k], gv * s, 4 * eps * std::abs(gv * s), "softplus_backward");
+        const long double cdf = (1 + std::erf(xv / std::sqrt(2.0L))) / 2;
+        const long double pdf = std::exp(-xv * xv / 2) / std::sqrt(2 * 3.14159265358979323846264L);
+        add(gelu_erf[k], xv * cdf, 4 * eps * (std::abs(xv * cdf) + ax), "gelu");
+        add(gelu_erf_dx[k], gv * (cdf + xv * pdf), 4 * eps * std::abs(gv) * (2 + ax), "gelu_backward");
     }
     INFO(worst.where);
     CHECK(worst.excess <= 0);
     CHECK(silu[0] == T(0));
     CHECK(gelu[0] == T(0));
+    CHECK(gelu_erf[0] == T(0));
+    CHECK(gelu_erf_dx[0] == g[0] / 2);
     check_elu_special_values<Policy, T>();
     check_softplus_special_values<Policy, T>();
 }
@@ -711,7 +736,7 @@ void check_smooth_activations_both() {
 
 }  // namespace
 
-TEST_CASE("SiLU's, GELU(tanh)'s, ELU's and Softplus's kernels match their formulas in long double, on every policy",
+TEST_CASE("SiLU's, GELU's (both forms), ELU's and Softplus's kernels match their formulas in long double, on every policy",
           "[kernels]") {
     check_smooth_activations_both<simd::Native>();
     check_smooth_activations_both<simd::Scalar>();
@@ -872,6 +897,9 @@ bool check_batch_routed() {
     CHECK(same_bits(k::elu_backward<std::ratio<1>>(y, dy), k::elu_backward<std::ratio<1>, P>(y, dy)));
     CHECK(same_bits(k::softplus(y), k::softplus<P>(y)));
     CHECK(same_bits(k::softplus_backward(y, dy), k::softplus_backward<P>(y, dy)));
+    CHECK(same_bits(k::gelu(y), k::gelu<P>(y)));
+    CHECK(same_bits(k::gelu_backward(y, dy), k::gelu_backward<P>(y, dy)));
+    CHECK(same_bits(k::erf(y), k::erf<P>(y)));
     return differs;
 }
 

@@ -108,6 +108,15 @@ static_assert(k::softplus(v)[3] == 3 + ctnet::math::log1p(ctnet::math::exp(-3.0)
 static_assert(k::softplus(Matrix<float, 1, 1>{{21.0f}})[0] == 21.0f);  // torch's threshold
 static_assert(k::softplus_backward(v, Matrix<double, 1, 4>::filled(2))[1] == 1);  // 2 sigma(0)
 
+// GELU (erf form) and erf: ctnet::math::erf's values in constant expressions.
+static_assert(k::gelu(v)[3] == 0.5 * 3 * (1 + ctnet::math::erf(3 * 0.70710678118654752440)));
+static_assert(k::gelu(v)[1] == 0 && ctnet::math::signbit(k::gelu(v)[1]));  // 0.5 (-0) (1 + erf -0)
+static_assert(k::gelu_backward(v, Matrix<double, 1, 4>::filled(2))[1] == 1);  // 2 (Phi(0) + 0)
+static_assert(k::gelu_backward(v, Matrix<double, 1, 4>::filled(2))[0] ==
+              2 * (0.5 * (1 + ctnet::math::erf(-2 * 0.70710678118654752440)) +
+                   -2 * (0.39894228040143267794 * ctnet::math::exp(-0.5 * -2 * -2))));
+static_assert(k::erf(v)[2] == ctnet::math::erf(0.5) && ctnet::math::signbit(k::erf(v)[1]));
+
 // exp, sigmoid, tanh: in constant expressions exactly ctnet::math's values.
 static_assert(k::exp(v)[0] == ctnet::math::exp(-2.0) && k::exp(v)[1] == 1.0 && k::exp(v)[3] == ctnet::math::exp(3.0));
 static_assert(k::sigmoid(v)[1] == 0.5 && k::sigmoid(v)[2] == ctnet::math::sigmoid(0.5));

@@ -43,10 +43,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <type_traits>
 #include <utility>
 
+#include <ctnet/detail/simd_erf_tables.hpp>
 #include <ctnet/kernels/simd.hpp>
 
 #if !defined(CTNET_DISPATCH)

@@ -285,6 +285,39 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std
 
 namespace detail {
 
+/// GELU's f(x) = x (1 + erf(x / sqrt 2)) / 2 and f'(x) = Phi(x) + x phi(x) in scalar code (the
+/// constant-evaluation path of the kernels below, and ctnet::GELU's value and
+/// derivative_from_input). The same expressions as GeluOp and GeluBackwardOp.
+template <class T>
+[[nodiscard]] constexpr T gelu_value(T x) noexcept {
+    return T(0.5) * x * (T(1) + math::erf(x * GeluOp::sqrt_half<T>));
+}
+template <class T>
+[[nodiscard]] constexpr T gelu_derivative(T x) noexcept {
+    const T cdf = T(0.5) * (T(1) + math::erf(x * GeluOp::sqrt_half<T>));
+    const T pdf = GeluOp::inv_sqrt_2pi<T> * math::exp(-T(0.5) * x * x);
+    return cdf + x * pdf;
+}
+
+}  // namespace detail
+
+/// y[k] = x[k] (1 + erf(x[k] / sqrt 2)) / 2 (ctnet::GELU). Run time: simd::erf; constant
+/// evaluation: ctnet::math::erf.
+template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
+[[nodiscard]] constexpr Matrix<T, Rows, Cols> gelu(const Matrix<T, Rows, Cols>& x) noexcept {
+    return detail::apply_elementwise<detail::GeluOp, Policy>(x, [](T v) { return detail::gelu_value(v); });
+}
+
+/// dx[k] = dy[k] f'(x[k]): GELU's backward pass from its input.
+template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
+[[nodiscard]] constexpr Matrix<T, Rows, Cols> gelu_backward(const Matrix<T, Rows, Cols>& x,
+                                                            const Matrix<T, Rows, Cols>& dy) noexcept {
+    return detail::apply_elementwise<detail::GeluBackwardOp, Policy>(
+        x, dy, [](T v, T g) { return g * detail::gelu_derivative(v); });
+}
+
+namespace detail {
+
 /// x > 0 ? x : alpha (e^x - 1), alpha = Alpha::num / Alpha::den >= 0: ctnet::ELU::value.
 template <class Alpha, class T>
 [[nodiscard]] constexpr T elu_value(T x) noexcept {
@@ -358,6 +391,12 @@ template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std
 template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
 [[nodiscard]] constexpr Matrix<T, Rows, Cols> tanh(const Matrix<T, Rows, Cols>& x) noexcept {
     return detail::apply_elementwise<detail::TanhOp, Policy>(x, [](T v) { return math::tanh(v); });
+}
+
+/// y[k] = erf x[k]. Run time: simd::erf (<= 2 ulp); constant evaluation: ctnet::math::erf.
+template <simd::LanePolicy Policy = simd::Native, class T, std::size_t Rows, std::size_t Cols>
+[[nodiscard]] constexpr Matrix<T, Rows, Cols> erf(const Matrix<T, Rows, Cols>& x) noexcept {
+    return detail::apply_elementwise<detail::ErfOp, Policy>(x, [](T v) { return math::erf(v); });
 }
 
 #include <ctnet/kernels/packed/pieces.inc>

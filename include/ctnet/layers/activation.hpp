@@ -38,6 +38,7 @@ struct Sigmoid;
 struct Tanh;
 struct SiLU;
 struct GELUTanh;
+struct GELU;
 struct Softplus;
 template <class Slope>
 struct LeakyReLU;
@@ -83,6 +84,8 @@ template <class A, class Policy = kernels::simd::Native, class T, std::size_t B,
         return kernels::silu<Policy>(x);
     } else if constexpr (std::is_same_v<A, GELUTanh>) {
         return kernels::gelu_tanh<Policy>(x);
+    } else if constexpr (std::is_same_v<A, GELU>) {
+        return kernels::gelu<Policy>(x);
     } else if constexpr (EluActivation<A>) {
         return kernels::elu<typename elu_alpha<A>::type, Policy>(x);
     } else if constexpr (std::is_same_v<A, Softplus>) {
@@ -117,6 +120,8 @@ template <class A, class Policy = kernels::simd::Native, class T, std::size_t B,
         return kernels::silu_backward<Policy>(x, dy);
     } else if constexpr (std::is_same_v<A, GELUTanh>) {
         return kernels::gelu_tanh_backward<Policy>(x, dy);
+    } else if constexpr (std::is_same_v<A, GELU>) {
+        return kernels::gelu_backward<Policy>(x, dy);
     } else if constexpr (EluActivation<A>) {
         return kernels::elu_backward<typename elu_alpha<A>::type, Policy>(x, dy);
     } else if constexpr (std::is_same_v<A, Softplus>) {

@@ -145,15 +145,9 @@ struct GELU {
     static constexpr DerivativeFrom derivative_from = DerivativeFrom::input;
     static constexpr double derivative_bound = 1.12891;  // max f' = 1.12890415 at x = sqrt(2)
     template <std::floating_point T>
-    static constexpr T value(T x) noexcept {
-        return T(0.5) * x * (T(1) + math::erf(x * T(0.70710678118654752440)));  // 1/sqrt(2)
-    }
+    static constexpr T value(T x) noexcept { return kernels::detail::gelu_value(x); }
     template <std::floating_point T>
-    static constexpr T derivative_from_input(T x) noexcept {
-        const T cdf = T(0.5) * (T(1) + math::erf(x * T(0.70710678118654752440)));
-        const T pdf = T(0.39894228040143267794) * math::exp(T(-0.5) * x * x);  // 1/sqrt(2 pi)
-        return cdf + x * pdf;
-    }
+    static constexpr T derivative_from_input(T x) noexcept { return kernels::detail::gelu_derivative(x); }
 };
 
 /// GELU, tanh form (torch approximate='tanh'):
