@@ -8,6 +8,7 @@
 #include <ctnet/detail/tensor_list.hpp>
 #include <ctnet/kernels/elementwise.hpp>
 #include <ctnet/math.hpp>
+#include <ctnet/status.hpp>
 
 namespace ctnet {
 
@@ -50,9 +51,8 @@ constexpr void scale_tensors(const kernels::TensorRef<T>* tensors, std::size_t c
         for (std::size_t k = 0; k < tensors[i].size; ++k) tensors[i].data[k] *= c;
 }
 
-/// Every value of `count` tensors clamped to [-c, c] as torch.clamp does (NaN kept; every number
-/// becomes c where c < 0): in packs at run time (kernels::detail::clamp_values_of_tensors), one value at a
-/// time in constant evaluation.
+/// Every value of `count` tensors clamped to [-c, c] as torch.clamp does (NaN kept): in packs at
+/// run time (kernels::detail::clamp_values_of_tensors), one value at a time in constant evaluation.
 template <class T>
 constexpr void clamp_tensors(const kernels::TensorRef<T>* tensors, std::size_t count, T c) noexcept {
     if (CTNET_CONSTANT_EVALUATED()) {
@@ -77,33 +77,61 @@ constexpr void scale_to_norm(typename Net::Gradients& grads, typename Net::scala
 }
 }  // namespace detail
 
+namespace detail {
+/// A clipping bound's domain: 0 or more (+inf: no clipping); negative and NaN are refused.
+[[nodiscard]] constexpr Status validate_clip_bound(double bound) noexcept {
+    return bound >= 0.0 ? Status::ok : Status::invalid_argument;  // NaN compares false
+}
+}  // namespace detail
+
+/// clip_gradient_norm's result: the global norm before clipping (torch's return value) and whether
+/// the gradients were clipped as asked.
+template <class T>
+struct NormClipResult {
+    T total_norm;   ///< computed in either case
+    Status status;  ///< invalid_argument for a negative or NaN max_norm: the gradients are unchanged
+};
+
 /// torch.nn.utils.clip_grad_norm_(max_norm): scales all gradients by
 /// min(1, max_norm / (total_norm + 1e-6)) and returns total_norm (before clipping). The 1e-6 is
-/// PyTorch's guard against division by zero; keeping it keeps the same numbers.
+/// PyTorch's guard against division by zero; keeping it keeps the same numbers. A negative or NaN
+/// max_norm (torch would scale by a negative factor, turning every gradient around) is refused:
+/// Status::invalid_argument, nothing changed.
 template <class Net>
-constexpr typename Net::scalar clip_gradient_norm(typename Net::Gradients& grads, double max_norm) noexcept {
+[[nodiscard]] constexpr NormClipResult<typename Net::scalar> clip_gradient_norm(typename Net::Gradients& grads,
+                                                                                double max_norm) noexcept {
     const typename Net::scalar total = gradient_norm<Net>(grads);
-    detail::scale_to_norm<Net>(grads, total, max_norm);
-    return total;
+    const Status status = detail::validate_clip_bound(max_norm);
+    if (status == Status::ok) detail::scale_to_norm<Net>(grads, total, max_norm);
+    return {total, status};
 }
 
-/// torch.nn.utils.clip_grad_value_(clip_value): clamps every gradient to [-clip, clip].
+/// torch.nn.utils.clip_grad_value_(clip_value): clamps every gradient to [-clip, clip] (a NaN
+/// gradient stays NaN, as in torch.clamp). A negative or NaN clip_value is refused:
+/// Status::invalid_argument, nothing changed (torch would set every gradient to clip_value).
 template <class Net>
-constexpr void clip_gradient_value(typename Net::Gradients& grads, double clip_value) noexcept {
+[[nodiscard]] constexpr Status clip_gradient_value(typename Net::Gradients& grads, double clip_value) noexcept {
     using T = typename Net::scalar;
+    if (const Status s = detail::validate_clip_bound(clip_value); s != Status::ok) return s;
     const auto tensors = detail::tensor_refs<Net>(grads);
     detail::clamp_tensors(tensors.data(), tensors.size(), static_cast<T>(clip_value));
+    return Status::ok;
 }
 
-/// Clipping policies for train_step.
-struct NoClipping {};
-/// Clip each gradient to [-clip_value, clip_value] (clip_grad_value_).
+/// Clipping policies for train_step. validate() is Status::invalid_argument for a bound outside
+/// its domain (negative or NaN), which train_step refuses before changing anything.
+struct NoClipping {
+    [[nodiscard]] constexpr Status validate() const noexcept { return Status::ok; }
+};
+/// Clip each gradient to [-clip_value, clip_value] (clip_grad_value_); +inf clips nothing.
 struct ClipByValue {
     double clip_value = 1.0;
+    [[nodiscard]] constexpr Status validate() const noexcept { return detail::validate_clip_bound(clip_value); }
 };
-/// Rescale so the global L2 norm is at most max_norm (clip_grad_norm_).
+/// Rescale so the global L2 norm is at most max_norm (clip_grad_norm_); +inf rescales nothing.
 struct ClipByNorm {
     double max_norm = 1.0;
+    [[nodiscard]] constexpr Status validate() const noexcept { return detail::validate_clip_bound(max_norm); }
 };
 
 }  // namespace ctnet

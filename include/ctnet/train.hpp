@@ -33,6 +33,11 @@ constexpr bool target_finite(const Target& target) noexcept {
     }
 }
 
+/// The clipping policies train_step applies (clip.hpp); any other type would clip nothing.
+template <class Clipping>
+inline constexpr bool known_clipping = std::is_same_v<Clipping, NoClipping> || std::is_same_v<Clipping, ClipByValue> ||
+                                       std::is_same_v<Clipping, ClipByNorm>;
+
 /// Whether train_step takes the plain-SGD path at batch 1 (see there) for these types.
 template <class Net, class Optimizer, class Clipping, std::size_t B>
 inline constexpr bool plain_sgd_path = B == 1 && Net::Chain::rank_one_gradients &&
@@ -53,7 +58,7 @@ template <class Net, class Optimizer, class Clipping>
     if constexpr (std::is_same_v<Clipping, ClipByNorm>) {
         scale_to_norm<Net>(grads, norm, clipping.max_norm);
     } else if constexpr (std::is_same_v<Clipping, ClipByValue>) {
-        clip_gradient_value<Net>(grads, clipping.clip_value);
+        (void)clip_gradient_value<Net>(grads, clipping.clip_value);  // validated by train_step
     }
     return {T(0), norm, optimizer.step(net.parameters, grads)};
 }
@@ -96,7 +101,8 @@ template <class Net, class Loss, class Target>
 ///
 /// Refusals change nothing (parameters, optimizer state): non-finite inputs or targets
 /// (Status::non_finite_input), a non-finite loss (Status::non_finite_loss), a non-finite
-/// gradient (Status::non_finite_gradient), an invalid optimizer setting (Status::invalid_argument).
+/// gradient (Status::non_finite_gradient), an invalid optimizer setting or clipping bound (negative
+/// or NaN; Status::invalid_argument).
 /// The workspace and gradients live on the stack: sizeof(Net::Workspace<B>) +
 /// sizeof(Net::Gradients) bytes. Constexpr, noexcept, allocation-free.
 ///
@@ -112,7 +118,13 @@ constexpr StepResult<typename Net::scalar> train_step(Net& net, Optimizer& optim
                                                       const Matrix<typename Net::scalar, B, Net::in_size>& x,
                                                       const Target& target, const Clipping& clipping = {}) noexcept {
     using T = typename Net::scalar;
+    static_assert(detail::known_clipping<Clipping>,
+                  "ctnet: train_step's clipping is not one of ctnet's; pass ctnet::NoClipping, ctnet::ClipByValue "
+                  "or ctnet::ClipByNorm (or nothing)");
     if (const Status s = optimizer.validate(); s != Status::ok) return {T(0), T(0), s};
+    if constexpr (detail::known_clipping<Clipping>) {
+        if (const Status s = clipping.validate(); s != Status::ok) return {T(0), T(0), s};
+    }
     if (!kernels::all_finite(x) || !detail::target_finite(target)) return {T(0), T(0), Status::non_finite_input};
 
 #if CTNET_DISPATCH

@@ -376,6 +376,49 @@ TEST_CASE("refusal: invalid Adam and AdamW settings: invalid_argument, nothing c
     check_all("AdamW", ctnet::AdamW<SeedNet>{.learning_rate = 0.01});
 }
 
+TEST_CASE("refusal: a negative or NaN clipping bound: invalid_argument, nothing changes", "[refusal][training]") {
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    const auto check_all = [](const char* name, const auto& valid) {
+        using Opt = std::remove_cvref_t<decltype(valid)>;
+        for (const double bound : {-0.5, -std::numeric_limits<double>::infinity(), nan}) {
+            DYNAMIC_SECTION(name << ", bound " << bound) {
+                check_refusal(valid, Status::invalid_argument, [&](TrainedSeed<Opt>& s) {
+                    return ctnet::train_step(s.net, s.optimizer, ctnet::MSE{}, s.x, s.target, ctnet::ClipByValue{bound});
+                });
+                check_refusal(valid, Status::invalid_argument, [&](TrainedSeed<Opt>& s) {
+                    return ctnet::train_step(s.net, s.optimizer, ctnet::MSE{}, s.x, s.target, ctnet::ClipByNorm{bound});
+                });
+            }
+        }
+    };
+    check_all("SGD", ctnet::SGD<SeedNet>{.learning_rate = 0.05, .momentum = 0.9});
+    check_all("Adam", ctnet::Adam<SeedNet>{.learning_rate = 0.01});
+
+    // The free functions refuse too, leaving the gradients as they were; 0 and +inf are valid
+    // bounds (every gradient 0; nothing clipped).
+    typename SeedNet::Gradients grads{};
+    for (std::size_t k = 0; k < grads.template get<0>().bias.size; ++k)
+        grads.template get<0>().bias[k] = 0.25f * static_cast<float>(k) - 1.0f;
+    const auto before = SeedNet::gradients_to_flat(grads);
+    const float norm = ctnet::gradient_norm<SeedNet>(grads);
+    REQUIRE(norm > 1.0f);
+    for (const double bound : {-0.5, nan}) {
+        CHECK(ctnet::clip_gradient_value<SeedNet>(grads, bound) == Status::invalid_argument);
+        const auto clipped = ctnet::clip_gradient_norm<SeedNet>(grads, bound);
+        CHECK(clipped.status == Status::invalid_argument);
+        CHECK(clipped.total_norm == norm);
+        CHECK(SeedNet::gradients_to_flat(grads) == before);
+    }
+    CHECK(ctnet::clip_gradient_value<SeedNet>(grads, std::numeric_limits<double>::infinity()) == Status::ok);
+    CHECK(ctnet::clip_gradient_norm<SeedNet>(grads, std::numeric_limits<double>::infinity()).status == Status::ok);
+    CHECK(SeedNet::gradients_to_flat(grads) == before);
+    const auto to_one = ctnet::clip_gradient_norm<SeedNet>(grads, 1.0);
+    CHECK((to_one.status == Status::ok && to_one.total_norm == norm));
+    CHECK(ctnet::gradient_norm<SeedNet>(grads) == Approx(1.0f).epsilon(1e-5));
+    CHECK(ctnet::clip_gradient_value<SeedNet>(grads, 0.0) == Status::ok);
+    CHECK(ctnet::gradient_norm<SeedNet>(grads) == 0.0f);
+}
+
 // ---- (c) load() and save() ------------------------------------------------------------------------
 
 TEST_CASE("load refuses a wrong length or a non-finite value and changes nothing", "[load][training]") {

@@ -243,7 +243,8 @@ static_assert(rank_one.fast_norm > 0.0 && (rank_one.fast_norm - rank_one.general
               (rank_one.general_norm - rank_one.fast_norm) < 1e-12 * rank_one.general_norm);
 
 // Clipping by value in a constant expression (clip_gradient_value's one-value-at-a-time path):
-// every gradient becomes torch.clamp(g, -c, c); some are cut, some kept.
+// every gradient becomes torch.clamp(g, -c, c); some are cut, some kept. A negative bound is
+// refused, the gradients unchanged.
 constexpr bool clip_by_value_clamps() {
     const auto net = ctnet::initialized<RankOneNet>(ctnet::init::XavierUniform{}, 4);
     RankOneNet::Workspace<1> ws{};
@@ -254,7 +255,9 @@ constexpr bool clip_by_value_clamps() {
     net.backward_overwrite(ws, dy, grads);
     const auto before = RankOneNet::gradients_to_flat(grads);
     constexpr double c = 0.05;
-    ctnet::clip_gradient_value<RankOneNet>(grads, c);
+    if (ctnet::clip_gradient_value<RankOneNet>(grads, -c) != ctnet::Status::invalid_argument) return false;
+    if (RankOneNet::gradients_to_flat(grads) != before) return false;  // refused: unchanged
+    if (ctnet::clip_gradient_value<RankOneNet>(grads, c) != ctnet::Status::ok) return false;
     const auto after = RankOneNet::gradients_to_flat(grads);
     bool cut = false, kept = false;
     for (std::size_t k = 0; k < before.size(); ++k) {
