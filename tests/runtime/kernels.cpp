@@ -664,11 +664,12 @@ void check_softplus_special_values() {
     CHECK(std::abs(static_cast<long double>(y[7]) - std::log(2.0L)) <= eps * std::log(2.0L));
 }
 
-/// SiLU, GELU (tanh and erf forms), ELU (alpha 3/2) and Softplus, forward and backward from the input, against their
-/// formulas in long double over [-12, 12] (both sides of their bends, and where they saturate). Bounds in units of
-/// eps = T's epsilon: the vectorised sigmoid, tanh and erf are within 2 ulp, the rest is a few roundings
-/// and the cancellations of the formulas themselves (1 - s at large x, 1 + tanh and 1 + erf at very negative x,
-/// the same in torch), which bound the error by |x| eps rather than by the result.
+/// SiLU, GELU (tanh and erf forms), ELU (alpha 3/2) and Softplus, forward and backward from the
+/// input, against their formulas in long double over [-12, 12] (both sides of their bends, and
+/// where they saturate). Bounds in units of eps = T's epsilon: the vectorised sigmoid, tanh and
+/// erf are within 2 ulp, the rest is a few roundings and the cancellations of the formulas
+/// themselves (1 - s at large x, 1 + tanh and 1 + erf at very negative x, the same in torch),
+/// which bound the error by |x| eps rather than by the result.
 template <class Policy, class T>
 void check_smooth_activations() {
     constexpr std::size_t count = 2 * simd::lanes<Policy, T> + 3 + 240;
@@ -736,7 +737,8 @@ void check_smooth_activations_both() {
 
 }  // namespace
 
-TEST_CASE("SiLU's, GELU's (both forms), ELU's and Softplus's kernels match their formulas in long double, on every policy",
+TEST_CASE("SiLU's, GELU's (both forms), ELU's and Softplus's kernels match their formulas in long double, "
+          "on every policy",
           "[kernels]") {
     check_smooth_activations_both<simd::Native>();
     check_smooth_activations_both<simd::Scalar>();

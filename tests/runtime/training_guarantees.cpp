@@ -383,10 +383,12 @@ TEST_CASE("refusal: a negative or NaN clipping bound: invalid_argument, nothing 
         for (const double bound : {-0.5, -std::numeric_limits<double>::infinity(), nan}) {
             DYNAMIC_SECTION(name << ", bound " << bound) {
                 check_refusal(valid, Status::invalid_argument, [&](TrainedSeed<Opt>& s) {
-                    return ctnet::train_step(s.net, s.optimizer, ctnet::MSE{}, s.x, s.target, ctnet::ClipByValue{bound});
+                    const ctnet::ClipByValue clipping{bound};
+                    return ctnet::train_step(s.net, s.optimizer, ctnet::MSE{}, s.x, s.target, clipping);
                 });
                 check_refusal(valid, Status::invalid_argument, [&](TrainedSeed<Opt>& s) {
-                    return ctnet::train_step(s.net, s.optimizer, ctnet::MSE{}, s.x, s.target, ctnet::ClipByNorm{bound});
+                    const ctnet::ClipByNorm clipping{bound};
+                    return ctnet::train_step(s.net, s.optimizer, ctnet::MSE{}, s.x, s.target, clipping);
                 });
             }
         }
