@@ -28,7 +28,6 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 #include <limits>
 
 #include <ctnet/detail/simd_erf_tables.hpp>
