@@ -64,6 +64,14 @@ constexpr void clamp_tensors(const kernels::TensorRef<T>* tensors, std::size_t c
     }
 }
 
+/// Clamps every gradient to [-clip_value, clip_value] (torch.clamp), for a bound validated
+/// beforehand (clip_gradient_value, train_step).
+template <class Net>
+constexpr void clamp_to_value(typename Net::Gradients& grads, double clip_value) noexcept {
+    const auto tensors = tensor_refs<Net>(grads);
+    clamp_tensors(tensors.data(), tensors.size(), static_cast<typename Net::scalar>(clip_value));
+}
+
 /// Scales all gradients by min(1, max_norm / (total + 1e-6)), clip_grad_norm_'s rule, for a
 /// `total` norm computed beforehand.
 template <class Net>
@@ -111,10 +119,8 @@ template <class Net>
 /// Status::invalid_argument, nothing changed (torch would set every gradient to clip_value).
 template <class Net>
 [[nodiscard]] constexpr Status clip_gradient_value(typename Net::Gradients& grads, double clip_value) noexcept {
-    using T = typename Net::scalar;
     if (const Status s = detail::validate_clip_bound(clip_value); s != Status::ok) return s;
-    const auto tensors = detail::tensor_refs<Net>(grads);
-    detail::clamp_tensors(tensors.data(), tensors.size(), static_cast<T>(clip_value));
+    detail::clamp_to_value<Net>(grads, clip_value);
     return Status::ok;
 }
 

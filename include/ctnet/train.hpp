@@ -58,7 +58,7 @@ template <class Net, class Optimizer, class Clipping>
     if constexpr (std::is_same_v<Clipping, ClipByNorm>) {
         scale_to_norm<Net>(grads, norm, clipping.max_norm);
     } else if constexpr (std::is_same_v<Clipping, ClipByValue>) {
-        (void)clip_gradient_value<Net>(grads, clipping.clip_value);  // validated by train_step
+        clamp_to_value<Net>(grads, clipping.clip_value);
     }
     return {T(0), norm, optimizer.step(net.parameters, grads)};
 }
