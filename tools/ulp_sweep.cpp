@@ -1,9 +1,10 @@
-// simd::erf against glibc's erfl (long double) on every float and on sampled doubles: the worst
-// error in ulps of the exact value, and where. The figures quoted in kernels/simd_math.hpp and the
-// README come from this program (not part of the test suite: the float sweep takes ~2 minutes).
+// simd::erf or simd::tanh against glibc's erfl or tanhl (long double) on every float and on
+// sampled doubles: the worst error in ulps of the exact value, and where. The figures quoted in
+// kernels/simd_math.hpp and the README come from this program (not part of the test suite: each
+// float sweep takes ~1-2 minutes).
 //
-//   g++ -std=c++20 -O2 -march=native -Iinclude tools/erf_ulp_sweep.cpp -o /tmp/erf_sweep && /tmp/erf_sweep
-//   g++ -std=c++20 -O2 -Iinclude tools/erf_ulp_sweep.cpp -o /tmp/erf_sweep && /tmp/erf_sweep  # SSE2, no FMA
+//   g++ -std=c++20 -O2 -march=native -Iinclude tools/ulp_sweep.cpp -o /tmp/sweep && /tmp/sweep erf
+//   g++ -std=c++20 -O2 -Iinclude tools/ulp_sweep.cpp -o /tmp/sweep && /tmp/sweep tanh  # SSE2, no FMA
 #include <ctnet/kernels/simd_math.hpp>
 
 #include <algorithm>
@@ -27,19 +28,24 @@ double ulps(T got, long double exact) {
     return static_cast<double>(std::fabs(static_cast<long double>(got) - exact) / spacing);
 }
 
+/// The functions swept: the vectorised one and its long-double reference.
+enum class Function { erf, tanh };
+
 template <class T, std::size_t N>
 struct Worst {
+    Function function;
     double error = 0;
     T at = 0;
     void check(const T (&in)[N]) {
         using V = ctnet::kernels::simd::pack<T, N>;
         V v;
         std::memcpy(&v, in, sizeof v);
-        const V r = ctnet::kernels::simd::erf<T, N>(v);
+        const V r = function == Function::erf ? ctnet::kernels::simd::erf<T, N>(v) : ctnet::kernels::simd::tanh<T, N>(v);
         T out[N];
         std::memcpy(out, &r, sizeof r);
         for (std::size_t i = 0; i < N; ++i) {
-            const double e = ulps(out[i], erfl(static_cast<long double>(in[i])));
+            const long double x = static_cast<long double>(in[i]);
+            const double e = ulps(out[i], function == Function::erf ? erfl(x) : tanhl(x));
             if (e > error) {
                 error = e;
                 at = in[i];
@@ -50,10 +56,15 @@ struct Worst {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
     namespace simd = ctnet::kernels::simd;
+    if (argc != 2 || (std::strcmp(argv[1], "erf") != 0 && std::strcmp(argv[1], "tanh") != 0)) {
+        std::fprintf(stderr, "usage: %s erf|tanh\n", argv[0]);
+        return 2;
+    }
+    const Function function = std::strcmp(argv[1], "erf") == 0 ? Function::erf : Function::tanh;
     constexpr std::size_t lanes = simd::lanes<simd::Native, float>;  // the target's widest packs
-    Worst<float, lanes> f;
+    Worst<float, lanes> f{function};
     for (std::uint64_t bits = 0; bits < (std::uint64_t(1) << 32); bits += lanes) {
         float in[lanes];
         for (std::size_t i = 0; i < lanes; ++i) {
@@ -66,7 +77,7 @@ int main() {
 
     // Doubles: half uniform on [-7, 7], half of magnitude 2^-36 .. 2^4 (either sign).
     constexpr std::size_t double_lanes = simd::lanes<simd::Native, double>;
-    Worst<double, double_lanes> d;
+    Worst<double, double_lanes> d{function};
     std::uint64_t state = 88172645463325252ull;
     const auto next = [&] {
         state ^= state << 13;
