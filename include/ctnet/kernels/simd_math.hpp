@@ -9,7 +9,7 @@
 //   sigmoid  <= 2 ulp  (measured 2 on 0.1% of points; two multiply-adds from e^r - 1, one division)
 //   tanh     <= 2 ulp  (-e / (2 + e), e = e^-2|x| - 1 for every x; tools/ulp_sweep.cpp tanh: every
 //                       float 1.96 ulp with FMA, 1.99 without; 2e7 doubles 2.08, 2.09)
-//   erf      <= 2 ulp  (on [-7, 7], near its branch point 1 and near 0; tools/ulp_sweep.cpp:
+//   erf      <= 2 ulp  (on [-7, 7], near its branch point 1 and near 0; tools/ulp_sweep.cpp erf:
 //                       every float 0.99 ulp with FMA, 1.26 without; 2e7 doubles 1.16, 1.24)
 // for float and double. Special values: NaN in, NaN out; exp(+inf) = +inf, exp(-inf) = +0;
 // sigmoid(+-inf) = 1, +0; tanh(+-inf) = erf(+-inf) = +-1; tanh(-0) = erf(-0) = -0; results that
